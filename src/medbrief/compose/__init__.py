@@ -1,0 +1,1 @@
+"""Composition: bottom line, tiered sections, safety, citations, verification."""

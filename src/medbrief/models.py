@@ -1,0 +1,184 @@
+"""The normalised evidence model every source format is parsed into.
+
+A :class:`Document` is one versioned piece of evidence (a label version, a guideline, a PubMed
+record) made of ordered :class:`Passage` objects. Parsers yield Documents, :class:`Deletion`
+markers (PubMed ``DeleteCitation``) and :class:`RecordError` lines for malformed records; the
+store persists them and the search index is derived from the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Tier(StrEnum):
+    GUIDELINE = "guideline"
+    LABEL = "label"
+    RESEARCH = "research"
+
+
+class StudyDesign(StrEnum):
+    """Research designs, best evidence first (the order is used for ranking)."""
+
+    GUIDELINE = "guideline"
+    META_ANALYSIS = "meta-analysis"
+    SYSTEMATIC_REVIEW = "systematic review"
+    RCT = "RCT"
+    OTHER_TRIAL = "other trial"
+    OBSERVATIONAL = "observational"
+    CASE_REPORT = "case report"
+    REVIEW = "review"
+    OTHER = "other"
+
+
+# Canonical label sections, whatever the source format (openFDA field, SPL LOINC code, digest).
+LABEL_SECTIONS: tuple[str, ...] = (
+    "boxed_warning",
+    "indications",
+    "dosage_administration",
+    "dosage_forms",
+    "contraindications",
+    "warnings_precautions",
+    "adverse_reactions",
+    "drug_interactions",
+    "specific_populations",
+    "pregnancy",
+    "lactation",
+    "pediatric",
+    "geriatric",
+    "renal",
+    "hepatic",
+    "abuse_dependence",
+    "overdosage",
+    "description",
+    "mechanism",
+    "clinical_pharmacology",
+    "clinical_studies",
+    "patient_counseling",
+    "how_supplied",
+    "other",
+)
+
+LABEL_SECTION_TITLES: dict[str, str] = {
+    "boxed_warning": "Boxed Warning",
+    "indications": "Indications and Usage",
+    "dosage_administration": "Dosage and Administration",
+    "dosage_forms": "Dosage Forms and Strengths",
+    "contraindications": "Contraindications",
+    "warnings_precautions": "Warnings and Precautions",
+    "adverse_reactions": "Adverse Reactions",
+    "drug_interactions": "Drug Interactions",
+    "specific_populations": "Use in Specific Populations",
+    "pregnancy": "Pregnancy",
+    "lactation": "Lactation",
+    "pediatric": "Pediatric Use",
+    "geriatric": "Geriatric Use",
+    "renal": "Renal Impairment",
+    "hepatic": "Hepatic Impairment",
+    "abuse_dependence": "Drug Abuse and Dependence",
+    "overdosage": "Overdosage",
+    "description": "Description",
+    "mechanism": "Mechanism of Action",
+    "clinical_pharmacology": "Clinical Pharmacology",
+    "clinical_studies": "Clinical Studies",
+    "patient_counseling": "Patient Counseling Information",
+    "how_supplied": "How Supplied",
+    "other": "Other",
+}
+
+# Passage sections used by the other tiers.
+GUIDELINE_RECOMMENDATION = "recommendation"
+
+
+@dataclass(slots=True)
+class Passage:
+    """An ordered piece of a document's text.
+
+    ``section`` is canonical (a LABEL_SECTIONS name for labels, ``recommendation`` / ``scope`` /
+    ``harms`` ... for guidelines, ``title`` / ``abstract`` / ``background`` / ``methods`` /
+    ``results`` / ``conclusions`` for research); ``section_title`` is the heading as the source
+    wrote it. ``meta`` holds per-passage facts such as a recommendation's ``strength`` and
+    ``quality`` of evidence, or a label section's LOINC ``code``.
+    """
+
+    section: str
+    text: str
+    order: int = 0
+    section_title: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Document:
+    """One version of one piece of evidence.
+
+    ``source_id`` is stable across versions: ``PMID:12345``, ``SETID:<spl set id>``,
+    ``NGC:11196``, ``DIGEST:<slug>``, ``OPENFDA-DERIVED:<drug>``. ``version`` distinguishes
+    versions of the same source; ``version_rank`` is a sortable string (zero-padded number or
+    ISO date) so the store can tell a newer version from an older one.
+    """
+
+    tier: Tier
+    source_id: str
+    title: str
+    source_format: str
+    passages: list[Passage] = field(default_factory=list)
+    version: str = ""
+    version_rank: str = ""
+    issuer: str = ""  # guideline issuer / label manufacturer / journal
+    published: str = ""  # ISO date (YYYY, YYYY-MM or YYYY-MM-DD)
+    year: int | None = None
+    url: str = ""
+    drugs: list[str] = field(default_factory=list)  # generic names, lower case
+    brand_names: list[str] = field(default_factory=list)
+    substance_names: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    study_design: StudyDesign | None = None  # research tier only
+    publication_types: list[str] = field(default_factory=list)
+    retracted: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def content_hash(self) -> str:
+        """Hash of everything that makes this version what it is (not where it was read from)."""
+        payload = self.to_json_dict()
+        payload.get("meta", {}).pop("source_file", None)
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["tier"] = str(self.tier)
+        data["study_design"] = str(self.study_design) if self.study_design else None
+        data["meta"] = dict(self.meta)
+        return data
+
+    @classmethod
+    def from_json_dict(cls, data: dict[str, Any]) -> Document:
+        data = dict(data)
+        data["tier"] = Tier(data["tier"])
+        design = data.get("study_design")
+        data["study_design"] = StudyDesign(design) if design else None
+        data["passages"] = [Passage(**p) for p in data.get("passages", [])]
+        return cls(**data)
+
+
+@dataclass(slots=True, frozen=True)
+class Deletion:
+    """A source record that must leave the store (PubMed ``DeleteCitation``)."""
+
+    source_id: str
+
+
+@dataclass(slots=True, frozen=True)
+class RecordError:
+    """A malformed record inside an otherwise readable file; the file's good records are kept."""
+
+    record: str  # what identifies the record: "PMID 123", "results[4]", "line 812"
+    reason: str
+
+
+ParseItem = Document | Deletion | RecordError

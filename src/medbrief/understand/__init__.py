@@ -1,0 +1,1 @@
+"""Understanding a question: the drugs, conditions and intent it names."""

@@ -1,0 +1,69 @@
+"""Parse a question into the typed understanding the retriever and composer use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from medbrief.errors import InputError
+from medbrief.store.repository import Store
+from medbrief.understand.conditions import ConditionMention, ConditionVocabulary
+from medbrief.understand.drugs import DrugLexicon, DrugMention, classes_of, find_classes
+from medbrief.understand.intent import classify
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(slots=True)
+class Question:
+    text: str
+    drugs: list[DrugMention] = field(default_factory=list)
+    conditions: list[ConditionMention] = field(default_factory=list)
+    intent: str = "general"
+    secondary: list[str] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)  # classes named or implied by the drugs
+    named_classes: list[str] = field(default_factory=list)  # classes named in the question
+
+    @property
+    def generics(self) -> list[str]:
+        return [d.generic for d in self.drugs]
+
+    @property
+    def condition_terms(self) -> list[str]:
+        out: list[str] = []
+        for c in self.conditions:
+            for t in c.terms:
+                if t not in out:
+                    out.append(t)
+        return out
+
+
+class Understander:
+    """Holds the store-derived vocabularies (built once per process, reused across questions)."""
+
+    def __init__(self, lexicon: DrugLexicon, vocabulary: ConditionVocabulary) -> None:
+        self.lexicon = lexicon
+        self.vocabulary = vocabulary
+
+    @classmethod
+    def from_store(cls, store: Store) -> Understander:
+        return cls(DrugLexicon.from_store(store), ConditionVocabulary.from_store(store))
+
+    def understand(self, text: str) -> Question:
+        clean = " ".join(text.split())
+        if not clean:
+            raise InputError("the question is empty; ask e.g. \"What is the maximum dose of baclofen?\"")
+        if len(clean) > MAX_QUESTION_CHARS:
+            raise InputError(
+                f"the question is {len(clean)} characters long; keep it under {MAX_QUESTION_CHARS}"
+            )
+        drugs = self.lexicon.find(clean)
+        drug_words = {d.text for d in drugs}
+        conditions = self.vocabulary.find(clean, exclude=drug_words)
+        intent, secondary = classify(clean, len(drugs))
+        named = find_classes(clean)
+        classes = list(named)
+        for d in drugs:
+            for c in classes_of(d.generic):
+                if c not in classes:
+                    classes.append(c)
+        return Question(clean, drugs, conditions, intent, secondary, classes, named)
