@@ -43,3 +43,27 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.fail(f"shared data missing at {path}; set MEDBRIEF_SHARED to the shared folder")
     return path
+
+
+@pytest.fixture(scope="session")
+def shared_store_path(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once per test session by ingesting all of ../shared/data."""
+    from medbrief.ingest import ingest_paths
+    from medbrief.store import open_store
+
+    path = tmp_path_factory.mktemp("shared-store") / "medbrief.sqlite3"
+    store = open_store(path)
+    report = ingest_paths(store, [shared_data])
+    store.close()
+    assert report.counts["ingested"] > 0, report.summary()
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_engine(shared_store_path: Path):  # type: ignore[no-untyped-def]
+    from medbrief.compose.answerer import Engine
+    from medbrief.store import open_store
+
+    store = open_store(shared_store_path)
+    yield Engine(store)
+    store.close()

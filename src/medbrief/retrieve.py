@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -88,9 +89,18 @@ class Evidence:
         return out
 
 
-def mentions(text: str, names: list[str]) -> bool:
-    low = text.lower()
-    return any(re.search(rf"(?<![a-z]){re.escape(n.lower())}(?![a-z])", low) for n in names if n)
+@lru_cache(maxsize=4096)
+def _terms_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    alts = sorted({re.escape(n.lower()) for n in names if n}, key=len, reverse=True)
+    if not alts:
+        return None
+    return re.compile(rf"(?<![a-z])(?:{'|'.join(alts)})(?![a-z])")
+
+
+def mentions(text: str, names: list[str] | tuple[str, ...]) -> bool:
+    """Whole-word (letters-only boundary), case-insensitive: does ``text`` name any of ``names``?"""
+    pattern = _terms_pattern(tuple(names))
+    return pattern is not None and pattern.search(text.lower()) is not None
 
 
 def drug_names_for(generic: str) -> list[str]:
@@ -146,6 +156,7 @@ class Retriever:
         cls_terms = class_terms(q.classes)
         cond_terms = q.condition_terms
         intent_terms = list(INTENT_TERMS.get(q.intent, ()))
+        per_drug = {g: drug_names_for(g) for g in q.generics}
         if not (drug_names or cls_terms or cond_terms):
             return []
         query = " ".join([*drug_names, *cls_terms, *cond_terms])
@@ -155,16 +166,15 @@ class Retriever:
         if not hits:
             return []
         passages = self.store.passages_by_ids([h.passage_id for h in hits])
-        docs = self.store.documents_by_ids(sorted({h.doc_id for h in hits}))
-        scored: dict[int, TierHit] = {}
+        briefs = self.store.doc_briefs(sorted({h.doc_id for h in hits}))
+        scored: dict[int, tuple[float, list[StoredPassage]]] = {}
         for h in hits:
             p = passages[h.passage_id]
-            stored = docs[h.doc_id]
-            d = stored.document
-            about = " ".join([d.title, *d.conditions])
+            title, conditions, year = briefs[h.doc_id]
+            about = " ".join([title, *conditions])
             cond_doc = bool(cond_terms) and mentions(about, cond_terms)
             drug_hit = mentions(p.text, drug_names)
-            n_drugs = sum(mentions(p.text, drug_names_for(g)) for g in q.generics)
+            n_drugs = sum(mentions(p.text, per_drug[g]) for g in q.generics) if drug_hit else 0
             class_hit = mentions(p.text, cls_terms)
             if intent_terms and not mentions(p.text, intent_terms):
                 continue
@@ -178,21 +188,18 @@ class Retriever:
                     not cond_doc:
                 continue
             graded = 0.5 if (p.meta.get("strength") or p.meta.get("quality")) else 0.0
-            year = d.year or 0
+            year = year or 0
             recency = max(0.0, 1.0 - (date.today().year - year) / 40) if year else 0.0
             table = 1.0 if p.text.count(" | ") >= 2 else 0.0
             score = (h.score + 3.0 * drug_hit + 2.0 * max(0, n_drugs - 1) + 1.5 * class_hit
                      + 2.0 * cond_doc + graded + recency - table)
-            entry = scored.get(h.doc_id)
-            if entry is None:
-                scored[h.doc_id] = TierHit(stored, [p], score)
-            else:
-                entry.passages.append(p)
-                entry.score = max(entry.score, score)
-        ranked = sorted(scored.values(), key=lambda t: -t.score)[:4]
-        for t in ranked:
-            t.passages = sorted(t.passages, key=lambda p: p.order)[:3]
-        return ranked
+            best, kept = scored.get(h.doc_id, (score, []))
+            kept.append(p)
+            scored[h.doc_id] = (max(best, score), kept)
+        top = sorted(scored.items(), key=lambda kv: -kv[1][0])[:4]
+        docs = self.store.documents_by_ids([doc_id for doc_id, _ in top])
+        return [TierHit(docs[doc_id], sorted(kept, key=lambda p: p.order)[:3], score)
+                for doc_id, (score, kept) in top]
 
     # -- research -----------------------------------------------------------------------------
     def research(self, q: Question) -> list[TierHit]:

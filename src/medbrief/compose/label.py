@@ -36,9 +36,9 @@ INTENT_CUES: dict[str, re.Pattern[str]] = {
     "comparison": re.compile(r"indicat|useful|maximum|most common|drowsiness|not exceed", re.I),
     "general": re.compile(r"indicat|useful|maximum|not exceed|most common|warning", re.I),
 }
-NEGATION = re.compile(r"\b(not indicated|not been established|not established|not recommended"
-                      r"|not approved|should not be used|not been shown|not significantly benefit"
-                      r"|has not been|is not effective)", re.I)
+NEGATION = re.compile(r"\b(?:(?:has|have|is|are) )?(?:not (?:been )?(?:established|shown|indicated"
+                      r"|recommended|approved)|not significantly benefit\w*|should not be used"
+                      r"|not effective)", re.I)
 ABRUPT = re.compile(r"abrupt|suddenly|taper|reduce\w* .*slowly|gradual", re.I)
 _INDICATION_LEAD = re.compile(
     r"\b(?:indicated (?:for|as|in|to)|useful for|useful in|of some value in|used (?:for|to|in)"

@@ -95,6 +95,7 @@ class _Fields:
 
     def __init__(self, root: etree._Element) -> None:
         self.values: dict[str, list[str]] = {}
+        self._blocks: dict[str, list[Block]] = {}
         self.repairs = 0
         for fld in root.iter("Field"):
             name = normalize_ws(str(fld.get("Name") or ""))
@@ -125,10 +126,12 @@ class _Fields:
         return out
 
     def blocks(self, name: str) -> list[Block]:
-        out: list[Block] = []
-        for v in self.values.get(name, []):
-            out.extend(blocks_from_html(v))
-        return out
+        if name not in self._blocks:
+            out: list[Block] = []
+            for v in self.values.get(name, []):
+                out.extend(blocks_from_html(v))
+            self._blocks[name] = out
+        return self._blocks[name]
 
 
 def parse_date_released(value: str) -> tuple[str, str]:

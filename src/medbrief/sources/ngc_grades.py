@@ -61,12 +61,12 @@ _QUALITY_PHRASE = re.compile(
 _PAIR = re.compile(r"^(strong|weak|conditional)\s*[,;/]\s*(very[- ]low|high|moderate|low)\b", re.I)
 _NOT_APPLICABLE = re.compile(r"^(not applicable|no recommendation(?: for or against)?)\b", re.I)
 _SPECIAL = re.compile(
-    r"(?:good (?:clinical )?practice points?|GPP\d*|GCP|good clinical practice|(?:expert )?practice points?|"
+    r"(?:(?:ungraded )?good (?:clinical )?practice (?:points?|statements?)|GPP\d*|GCP|good clinical practice|(?:expert )?practice points?|"
     r"best practice(?: statement| point)?|ungraded(?: good practice| best practice)?(?: statement)?|"
     r"not graded|consensus(?:[-\u2013 ]+[\w ]{1,30})?|expert (?:consensus )?opinion(?: point)?|"
     r"expert consensus|clinical principle|option|standard|insufficient evidence|"
     r"no recommendation|i statement|[A-D] recommendation|consensus recommendation|"
-    r"strong|weak|conditional|\u2713)",
+    r"strong|weak|conditional|guideline|\u2713)",
     re.I,
 )
 _GRADE_COMPOSITE = re.compile(r"(?:grade\s*)?([12])\s*\|?\s*([A-D]|[+O\u2295\u25cb\u25ef]{2,4})", re.I)
@@ -332,6 +332,9 @@ def _read_bare(grade: Grade, cand: str, hints: dict[str, str]) -> None:
         grade.add_quality(rl.group(1) or rl.group(3))
         grade.add_strength(rl.group(2) or rl.group(4))
         return
+    if re.fullmatch(r"[+O\u2295\u25cb\u25ef]{4}", cand):
+        grade.add_quality(cand.upper())
+        return
     if _SPECIAL.fullmatch(cand):
         grade.add_strength(_norm(cand))
         return
@@ -363,6 +366,25 @@ def find_grade(text: str, bold: list[str], hints: dict[str, str]) -> Grade:
         seen.add(key)
         grade.merge(_read_candidate(cand, hints, bare_ok))
     return grade
+
+
+_LEADING_REC = re.compile(
+    r"(?i)^\(?\s*(strong recommendation|recommendation|option|no recommendation)"
+    r"(\s+against)?\s+(?:based on|for)\b"
+)
+
+
+def leading_grade(text: str, hints: dict[str, str]) -> Grade:
+    """The grade a grade-only block states ("Recommendation based on observational studies ...")."""
+    m = _LEADING_REC.match(text.strip())
+    if m:
+        grade = Grade()
+        grade.add_strength(m.group(1).lower())
+        if m.group(2):
+            grade.direction = "against"
+        grade.grade_text = m.group(0).strip(" (")
+        return grade
+    return find_grade(text, [], hints)
 
 
 def starts_with_grade(text: str, hints: dict[str, str]) -> bool:

@@ -73,10 +73,10 @@ class Block:
     bold: list[str] = field(default_factory=list)  # text of the bold segments
     cells: list[str] = field(default_factory=list)  # table rows: the text of each cell
     header: bool = False  # table rows made of <th> cells only
+    flat: str = ""  # the text on one line (normalize_ws)
 
-    @property
-    def flat(self) -> str:
-        return normalize_ws(self.text)
+    def __post_init__(self) -> None:
+        self.flat = normalize_ws(self.text)
 
 
 _INLINE_TAG = re.compile(r"<\s*/?\s*(?!br\b)[a-zA-Z][a-zA-Z0-9]*[^<>]*>|<!--.*?-->", re.S)
@@ -156,10 +156,12 @@ class _Walker:
             block = self._emit(" | ".join(c[1] for c in cells), "tr")
             if block is not None:
                 block.cells = [c[2] for c in cells]
-                block.text = " | ".join(block.cells)
+                block.text = block.flat = " | ".join(block.cells)
                 block.header = all(c[0] == "th" for c in cells)
 
     def _emit(self, markup: str, tag: str) -> Block | None:
+        if not markup or markup.isspace():
+            return None
         text = inline_text(markup)
         if not text.strip():
             return None

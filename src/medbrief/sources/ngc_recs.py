@@ -33,6 +33,7 @@ from medbrief.sources.ngc_grades import (
     column_role,
     find_grade,
     grade_from_column,
+    leading_grade,
     nice_wording_strength,
     scheme_hints,
     starts_with_grade,
@@ -53,7 +54,7 @@ _RATIONALE_HEADING = re.compile(
     r"(?i)\b(rationale|clinical context|remarks?|comments?|discussion|explanation|background|"
     r"introduction|action statement profile|benefits?[-\u2013 ]+harms?|benefit and harm|"
     r"summary of (?:the )?(?:evidence|literature)|evidence summary|supporting evidence|"
-    r"literature review|(?:clinical )?considerations|values and preferences|justification|"
+    r"literature review|clinical considerations|values and preferences|justification|"
     r"research (?:needs|recommendations|gaps|priorities)|evidence (?:statements?|base|profile)|"
     r"summary of (?:the )?findings|technical remarks|implementation|key evidence)\b"
 )
@@ -81,7 +82,7 @@ _LABEL = re.compile(
 )
 _LABEL_BARE = re.compile(r"^\s*((?:key |consensus |practice |clinical )?(?:recommendation|statement))\s*:", re.I)
 _LABEL_R = re.compile(r"^\s*(R\d+[a-z]?|[A-Z]{1,3}\d+(?:\.\d+)+)\b")
-_LABEL_NUM = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,4}[a-z]?)\.?\s+(?=\S)")
+_LABEL_NUM = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,4}[a-z]?)[.:]?\s+(?=\S)")
 _GRADE_HEADING = re.compile(
     r"(?i)^((class|level|grade|category)\s+(I{1,3}[ab]?|IV|[A-DU]|[1-4][A-D]?)"
     r"(\s+recommendations?)?|(strong|weak|conditional|moderate)\s+recommendations?|"
@@ -167,7 +168,7 @@ def segment_recommendations(blocks: list[Block]) -> list[Segment]:
     state = _State(hints=hints, nice=bool(_NICE_CONVENTION.search(" ".join(b.flat for b in blocks))))
     grades = [find_grade(b.flat, b.bold, hints) if not b.heading_level else Grade() for b in blocks]
     labels = [_label_of(b.flat) if not b.heading_level else "" for b in blocks]
-    graded = [bool(g) or bool(g.nice_tag) for g in grades]
+    graded = [bool(g) for g in grades]
     labelled = [bool(lab) for lab in labels]
     graded_lists = _graded_lists(blocks, graded, labelled)
     body = [i for i, b in enumerate(blocks) if not b.heading_level]
@@ -184,6 +185,14 @@ def segment_recommendations(blocks: list[Block]) -> list[Segment]:
         if block.tag == "tr" and _on_row(state, block):
             continue
         _on_body(state, block, grades[i], labels[i], structured, graded_lists)
+    if not state.rec_count:  # e.g. a review-criteria table with no statement column
+        for seg in state.segments:
+            if seg.section == "note" and seg.block is not None and seg.block.tag == "tr":
+                if seg.block.header or seg.meta.get("role"):
+                    continue
+                state.rec_count += 1
+                seg.section = GUIDELINE_RECOMMENDATION
+                seg.meta.update({"rec_index": state.rec_count, "label": ""})
     for seg in state.segments:
         if seg.section == GUIDELINE_RECOMMENDATION:
             _finish_rec(seg, state)
@@ -213,6 +222,10 @@ def _on_heading(state: _State, block: Block, hints: dict[str, str]) -> None:
     while state.headings and state.headings[-1][0] >= level:
         state.headings.pop()
     state.headings.append((level, text))
+    if re.search(r"(?i)recommendations|conclusions", text):
+        grade = find_grade(text, [], hints)  # "... based on good evidence (Level A)"
+        if grade.strength:
+            state.heading_grade = grade
     label = _label_of(text)
     if label:
         state.pending_label = label
@@ -291,7 +304,7 @@ def _on_body(
     # 2. a block that only states the grade of the statement before it
     if cur is not None and state.last is cur and not label and starts_with_grade(text, state.hints):
         cur.texts.append(block.text)
-        cur.grade.merge(grade)
+        cur.grade.merge(grade if grade else leading_grade(text, state.hints))
         return
     # 3. nested items / trailing text of the current statement's list item
     own = bool(grade) or bool(label)
@@ -353,7 +366,7 @@ def _classify(
     structured: bool,
     graded_lists: set[int],
 ) -> Segment | None:
-    if _rationale_zone(state) and not state.pending_label and not (grade and label):
+    if _rationale_zone(state) and not state.pending_label and not grade.strength and not label:
         return _attach(state, block, "rationale")
     if block.flat.endswith("?") and not grade and len(block.flat) < 600:
         return _attach(state, block, "note")  # a clinical question (PICO), not a statement
@@ -363,6 +376,8 @@ def _classify(
         return _new_rec(state, block, grade, label)
     if block.tag == "tr":
         return _attach(state, block, "rationale" if state.current else "note")
+    if state.heading_grade is not None and state.heading_grade.strength:
+        return _new_rec(state, block, grade, label)
     if structured:
         if block.list_key and block.list_key in graded_lists:
             return _new_rec(state, block, grade, label)

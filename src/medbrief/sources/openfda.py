@@ -99,15 +99,16 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _WS_CHANGE = re.compile(r"[ \t\r\n\f\v\u00a0\u2009\u200b]{2,}|[\t\r\n\f\v\u00a0\u2009\u200b]")
 
 
-_WS_ODD = ("  ", "\n", "\t", "\r", "\f", "\v", "\u00a0", "\u2009", "\u200b")
 
 
 def fast_normalize_ws(text: str) -> str:
     """Same result as :func:`medbrief.textutil.normalize_ws` (checked by the tests), faster.
 
-    Most openFDA text has only single spaces: then only the ends need trimming.
+    Most openFDA text has only single spaces: then only the ends need trimming. Every character
+    normalize_ws collapses besides the space (tab, newline, NBSP, thin and zero-width space) is
+    non-printable for ``str.isprintable``.
     """
-    if any(odd in text for odd in _WS_ODD):
+    if "  " in text or not text.isprintable():
         return _WS_CHANGE.sub(" ", text).strip()
     return text.strip()
 

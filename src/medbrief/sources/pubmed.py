@@ -34,6 +34,7 @@ ROOTS = frozenset(
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
 _NAME = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _STREAM_ERRORS = (OSError, EOFError, ValueError, zlib.error, zipfile.BadZipFile, lzma.LZMAError)
+_CHUNK = 16 * 1024
 
 _Element = etree._Element
 
@@ -88,8 +89,20 @@ class _SafeReader:
         return self._head
 
     def _read(self, size: int) -> bytes:
-        if self.error:
-            return b""
+        # Small reads: a decompressor that fails mid-read loses only the current chunk, so the
+        # complete records before a truncation point still reach the parser.
+        want = _CHUNK if size < 0 else size
+        parts: list[bytes] = []
+        got = 0
+        while got < want and not self.error:
+            data = self._read_chunk(min(_CHUNK, want - got))
+            if not data:
+                break
+            parts.append(data)
+            got += len(data)
+        return b"".join(parts)
+
+    def _read_chunk(self, size: int) -> bytes:
         try:
             data = self._stream.read(size)
         except _STREAM_ERRORS as exc:

@@ -56,7 +56,7 @@ _MESH_DESIGN: dict[str, StudyDesign] = {
 # Titles of records not yet indexed (In-Process / Publisher) often carry the design.
 _TITLE_SR = re.compile(r"(?i)\bsystematic(?:\s+literature)?\s+review")
 _TITLE_MA = re.compile(r"(?i)\bmeta-?\s?analys[ie]s\b")
-_TITLE_RCT = re.compile(r"(?i)\brandomi[sz]ed,?\s+(?:\w+[- ]){0,3}?(?:controlled|clinical)\s+trial")
+_TITLE_RCT = re.compile(r"(?i)\brandomi[sz]ed\b[\w\s,-]{0,60}?\b(?:controlled|clinical)\s+trial")
 _TITLE_PROTOCOL = re.compile(r"(?i)\bprotocol\b")
 
 _RANK = {design: i for i, design in enumerate(StudyDesign)}

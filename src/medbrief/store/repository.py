@@ -289,6 +289,19 @@ class Store:
                 out[int(row[0])] = self._row_to_document(row, passages)
         return out
 
+    def doc_briefs(self, doc_ids: list[int]) -> dict[int, tuple[str, list[str], int | None]]:
+        """(title, conditions, year) per document: cheap enough for ranking many candidates."""
+        out: dict[int, tuple[str, list[str], int | None]] = {}
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for doc_id, title, conditions, year in self.conn.execute(
+                f"SELECT id, title, json_extract(data, '$.conditions'), year FROM documents "
+                f"WHERE id IN ({marks})", chunk,
+            ):
+                out[int(doc_id)] = (title, json.loads(conditions) if conditions else [], year)
+        return out
+
     def passages_of(self, doc_id: int, sections: list[str] | None = None) -> list[StoredPassage]:
         sql = ("SELECT id, doc_id, tier, ord, section, section_title, text, meta FROM passages "
                "WHERE doc_id = ?")

@@ -23,7 +23,16 @@ _NOT_DRUGS = frozenset({
     "overdose", "withdrawal", "pressure", "blood", "heart", "sugar", "allergy", "allergic",
 })
 MIN_FUZZY_LEN = 5
-FUZZY_CUTOFF = 86
+FUZZY_CUTOFF = 84
+_SOUNDS = (("ph", "f"), ("y", "i"), ("z", "s"), ("ck", "k"), ("ee", "i"), ("ea", "i"),
+           ("ou", "u"), ("ll", "l"), ("mm", "m"), ("nn", "n"), ("tt", "t"), ("ss", "s"))
+
+
+def sound(word: str) -> str:
+    """A crude spelling-insensitive key: baclophen and baclofen share one."""
+    for a, b in _SOUNDS:
+        word = word.replace(a, b)
+    return word
 
 
 @dataclass(slots=True, frozen=True)
@@ -41,6 +50,7 @@ class DrugLexicon:
         self.names = names
         self.max_words = max((len(n.split()) for n in names), default=1)
         self._single = [n for n in names if " " not in n and len(n) >= MIN_FUZZY_LEN]
+        self._sounds = {sound(n): n for n in self._single}
         self.generics = frozenset(names.values())
 
     @classmethod
@@ -96,10 +106,14 @@ class DrugLexicon:
         for i, word in enumerate(words):
             if i in used or len(word) < MIN_FUZZY_LEN or word in _NOT_DRUGS:
                 continue
-            match = process.extractOne(word, self._single, scorer=fuzz.ratio,
-                                       score_cutoff=FUZZY_CUTOFF)
-            if match:
-                generic = self.canonical(self.names[match[0]])
+            name = self._sounds.get(sound(word))
+            if name is None:
+                match = process.extractOne(word, self._single, scorer=fuzz.ratio,
+                                           score_cutoff=FUZZY_CUTOFF)
+                if match and match[0][0] == word[0]:
+                    name = match[0]
+            if name is not None:
+                generic = self.canonical(self.names[name])
                 found.setdefault(generic, DrugMention(generic, word, "fuzzy"))
         order = {m.generic: text.lower().find(m.text) for m in found.values()}
         return sorted(found.values(), key=lambda m: order[m.generic])
