@@ -14,7 +14,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ def split_digest(path: Path) -> tuple[dict[str, Any], str]:
     return meta, match.group(2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_all() -> tuple[tuple[Path, dict[str, Any], str], ...]:
     return tuple((p, *split_digest(p)) for p in digest_files())
 
@@ -92,7 +92,9 @@ def test_pack_exists_and_has_all_tiers() -> None:
 def test_ids_are_unique() -> None:
     seen: dict[str, Path] = {}
     for path, meta, _ in load_all():
-        assert meta["id"] not in seen, f"{path.name} and {seen[meta['id']].name} share id {meta['id']}"
+        assert meta["id"] not in seen, (
+            f"{path.name} and {seen[meta['id']].name} share id {meta['id']}"
+        )
         seen[meta["id"]] = path
 
 
@@ -182,7 +184,7 @@ def shared_data_dir() -> Path:
     return default_shared() / "data"
 
 
-@lru_cache(maxsize=None)
+@cache
 def label_record(file: str) -> dict[str, str]:
     """Section name -> text for an openFDA-derived file or a full openFDA label response."""
     raw = json.loads((shared_data_dir() / file).read_text(encoding="utf-8"))
@@ -201,7 +203,7 @@ def label_record(file: str) -> dict[str, str]:
 _TAG = re.compile(r"<[^>]+>")
 
 
-@lru_cache(maxsize=None)
+@cache
 def ngc_text(file: str) -> str:
     text = (shared_data_dir() / file).read_text(encoding="utf-8")
     for _ in range(3):  # field values are escaped HTML inside XML attributes
@@ -216,7 +218,11 @@ def _pubmed_xml_records(path: Path) -> Iterator[tuple[str, str]]:
     with opener(path, "rb") as fh:
         for _, elem in etree.iterparse(fh, tag="MedlineCitation"):
             pmid = elem.findtext("PMID") or ""
-            title = "".join(elem.find(".//ArticleTitle").itertext()) if elem.find(".//ArticleTitle") is not None else ""
+            title = (
+                "".join(elem.find(".//ArticleTitle").itertext())
+                if elem.find(".//ArticleTitle") is not None
+                else ""
+            )
             abstract = " ".join("".join(a.itertext()) for a in elem.iter("AbstractText"))
             yield pmid, f"{title}\n{abstract}"
             elem.clear()
@@ -239,7 +245,7 @@ def _medline_records(path: Path) -> Iterator[tuple[str, str]]:
             fields[tag].append(value.strip())
 
 
-@lru_cache(maxsize=None)
+@cache
 def research_text(file: str, pmid: str) -> str:
     path = shared_data_dir() / file
     records = _medline_records(path) if path.suffix == ".txt" else _pubmed_xml_records(path)
@@ -262,7 +268,8 @@ def with_source(tier: str | None = None) -> list[tuple[Path, dict[str, Any], str
     return [
         (p, m, b)
         for p, m, b in load_all()
-        if (tier is None or m["tier"] == tier) and (shared_data_dir() / m["source"]["file"]).is_file()
+        if (tier is None or m["tier"] == tier)
+        and (shared_data_dir() / m["source"]["file"]).is_file()
     ]
 
 
@@ -272,9 +279,13 @@ _UNIT = (
     r"mg/kg/day|mg/kg|mg/day|mg/m2|mg|mcg|g|ml|%|"
     r"times (?:a|per) day|times daily|hours?|days?|weeks?|months?|years?"
 )
-_SAME_UNIT_RANGE = re.compile(rf"(\d[\d.,]*)\s?({_UNIT})\s*(?:-|to|through)\s*(\d[\d.,]*)\s?\2(?![a-z])")
+_SAME_UNIT_RANGE = re.compile(
+    rf"(\d[\d.,]*)\s?({_UNIT})\s*(?:-|to|through)\s*(\d[\d.,]*)\s?\2(?![a-z])"
+)
 _RANGE = re.compile(r"(\d)\s*(?:-|to|through)\s*(\d)")
-_QUANTITY = re.compile(rf"(?<![\d.,])(\d[\d,]*(?:\.\d+)?(?:-\d[\d,]*(?:\.\d+)?)?)\s?({_UNIT})(?![a-z])")
+_QUANTITY = re.compile(
+    rf"(?<![\d.,])(\d[\d,]*(?:\.\d+)?(?:-\d[\d,]*(?:\.\d+)?)?)\s?({_UNIT})(?![a-z])"
+)
 _PLURAL = {"hours": "hour", "days": "day", "weeks": "week", "months": "month", "years": "year"}
 
 
@@ -343,7 +354,9 @@ def test_label_numbers_match_source_section() -> None:
             src = normalise_numbers(record[section])
             for number, unit in quantities(st["text"]):
                 if not quantity_in(number, unit, src):
-                    problems.append(f"{path.name}: '{number} {unit}' not in {section}: {st['text']}")
+                    problems.append(
+                        f"{path.name}: '{number} {unit}' not in {section}: {st['text']}"
+                    )
     assert not problems, "\n".join(problems)
 
 
@@ -359,10 +372,19 @@ def shingles(tokens: list[str]) -> set[str]:
 
 
 def test_shingles_catch_a_copied_run() -> None:
-    source = shingles(words("Start therapy at a low dosage and increase gradually until optimum effect is achieved."))
-    copied = words("Doctors should start therapy at a low dosage and increase gradually until optimum effect.")
+    source = shingles(
+        words(
+            "Start therapy at a low dosage and increase gradually until optimum effect is achieved."
+        )
+    )
+    copied = words(
+        "Doctors should start therapy at a low dosage and increase gradually until optimum effect."
+    )
     assert shingles(copied) & source
-    assert not shingles(words("Treatment begins low and is raised step by step until it works well.")) & source
+    assert (
+        not shingles(words("Treatment begins low and is raised step by step until it works well."))
+        & source
+    )
 
 
 @pytest.mark.shared
@@ -375,7 +397,9 @@ def test_no_verbatim_runs_from_source() -> None:
         for text in digest_texts(meta, body):
             copied = sorted(shingles(words(text)) & source)
             if copied:
-                problems.append(f"{path.parent.name}/{path.name}: copied run '{copied[0]}' in: {text[:120]}")
+                problems.append(
+                    f"{path.parent.name}/{path.name}: copied run '{copied[0]}' in: {text[:120]}"
+                )
     assert not problems, "\n".join(problems)
 
 

@@ -136,8 +136,14 @@ def test_missing_path_is_reported(store: Store, tmp_path: Path) -> None:
     assert report.failed == 1 and "no such file" in report.messages[0].reason
 
 
-def test_pubmed_delete_citation_removes_records(store: Store) -> None:
+def test_pubmed_delete_citation_removes_records(store: Store, tmp_path: Path) -> None:
     ingest_paths(store, [FIXTURES / "pubmed" / "articleset.xml"])
-    before = store.stats().by_tier["research"]["documents"]
-    report = ingest_paths(store, [FIXTURES / "pubmed" / "update.xml"])
-    assert report.counts["deleted"] >= 1 or before == 0
+    assert store.get_document("PMID:90000001") is not None
+    update = tmp_path / "pubmed26n9999.xml"
+    update.write_text('<?xml version="1.0"?>\n<PubmedArticleSet><DeleteCitation>'
+                      '<PMID Version="1">90000001</PMID><PMID Version="1">1</PMID>'
+                      "</DeleteCitation></PubmedArticleSet>\n")
+    report = ingest_paths(store, [update])
+    assert report.counts["deleted"] == 1 and report.failed == 0
+    assert store.get_document("PMID:90000001") is None
+    assert store.history("PMID:90000001")[-1]["reason"] == "deleted"

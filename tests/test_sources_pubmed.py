@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 from medbrief.models import Deletion, Document, ParseItem, RecordError, StudyDesign, Tier
 from medbrief.sources.base import SNIFF_BYTES, SourceError
 from medbrief.sources.pubmed import PubmedXmlParser, root_tag
-from medbrief.sources.pubmed_record import PART_MAX, PART_MIN, SPLIT_OVER
+from medbrief.sources.pubmed_record import (
+    PART_MAX,
+    PART_MIN,
+    SPLIT_OVER,
+    abstract_section,
+    compact_date,
+    iso_date,
+    split_long,
+)
 
 FIX = Path(__file__).parent / "fixtures" / "pubmed"
 PARSER = PubmedXmlParser()
@@ -191,12 +199,54 @@ def test_update_file_from_gzip_stream(tmp_path: Path) -> None:
     assert sum(isinstance(i, Deletion) for i in items) == 3
 
 
+# --------------------------------------------------------------------------- shared helpers
+
+
+@pytest.mark.parametrize(
+    ("label", "category", "section"),
+    [
+        ("BACKGROUND", "BACKGROUND", "background"),
+        ("AIMS", "OBJECTIVE", "objective"),
+        ("Methods", "UNASSIGNED", "methods"),
+        ("MAIN OUTCOME MEASURES", "", "methods"),
+        ("BACKGROUND AND AIMS", "", "objective"),
+        ("FINDINGS", "", "results"),
+        ("INTERPRETATION", "", "conclusions"),
+        ("CONCLUSION(S)", "", "conclusions"),
+        ("UNLABELLED", "", "abstract"),
+        ("", "", "abstract"),
+        ("FUNDING", "", "funding"),
+    ],
+)
+def test_abstract_sections(label: str, category: str, section: str) -> None:
+    assert abstract_section(label, category) == section
+
+
+def test_dates() -> None:
+    assert iso_date("2023", "Sep", "14") == "2023-09-14"
+    assert iso_date("2023", "09", "4") == "2023-09-04"
+    assert iso_date("2023", "Spring") == "2023"
+    assert iso_date("2023", "13") == "2023"
+    assert iso_date("20x3", "Jan") == ""
+    assert compact_date("20190320") == "2019-03-20"
+    assert compact_date("2019") == ""
+
+
+def test_split_long_run_on_text() -> None:
+    short = "One sentence. Two sentences."
+    assert split_long(short) == [short]
+    run_on = " ".join(["word"] * 1000)  # no sentence boundary at all
+    parts = split_long(run_on)
+    assert len(parts) > 1 and all(PART_MIN <= len(p) <= PART_MAX for p in parts[:-1])
+    assert " ".join(parts) == run_on
+
+
 # --------------------------------------------------------------------------- bad input
 
 
 def test_bad_records_are_reported_and_good_ones_kept() -> None:
     items = parse_fixture("missing_pmid.xml")
-    kinds = [(type(i).__name__, i.record if isinstance(i, RecordError) else i.source_id)  # type: ignore[union-attr]
+    kinds = [(type(i).__name__, i.record if isinstance(i, RecordError) else i.source_id)
              for i in items]
     assert kinds == [
         ("Document", "PMID:90000030"),
@@ -430,7 +480,7 @@ def _real_files(shared_data: Path) -> list[Path]:
 
 
 def _open(path: Path) -> io.BufferedIOBase:
-    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # type: ignore[return-value]
+    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
 
 
 @pytest.mark.shared

@@ -205,3 +205,20 @@ def ask(question: str, fmt: str, audience: str, ensure_data: bool) -> None:
     finally:
         store.close()
     click.echo(render(answer, fmt))
+
+
+def run() -> None:
+    """Console entry point: an unexpected failure is one line, not a traceback.
+
+    Set MEDBRIEF_DEBUG=1 to see the traceback when reporting a bug.
+    """
+    import os
+
+    try:
+        main(standalone_mode=True)
+    except Exception as exc:  # last-resort guard at the process boundary; nothing continues after it
+        if os.environ.get("MEDBRIEF_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} — this is a bug in medbrief; "
+                   "rerun with MEDBRIEF_DEBUG=1 and report the output", err=True)
+        sys.exit(70)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -145,16 +145,37 @@ class Document:
     def content_hash(self) -> str:
         """Hash of everything that makes this version what it is (not where it was read from)."""
         payload = self.to_json_dict()
-        payload.get("meta", {}).pop("source_file", None)
-        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        payload["meta"].pop("source_file", None)
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
 
     def to_json_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["tier"] = str(self.tier)
-        data["study_design"] = str(self.study_design) if self.study_design else None
-        data["meta"] = dict(self.meta)
-        return data
+        # Built by hand: dataclasses.asdict deep-copies every passage and dominated ingest time.
+        return {
+            "tier": str(self.tier),
+            "source_id": self.source_id,
+            "title": self.title,
+            "source_format": self.source_format,
+            "passages": [
+                {"section": p.section, "text": p.text, "order": p.order,
+                 "section_title": p.section_title, "meta": dict(p.meta)}
+                for p in self.passages
+            ],
+            "version": self.version,
+            "version_rank": self.version_rank,
+            "issuer": self.issuer,
+            "published": self.published,
+            "year": self.year,
+            "url": self.url,
+            "drugs": list(self.drugs),
+            "brand_names": list(self.brand_names),
+            "substance_names": list(self.substance_names),
+            "conditions": list(self.conditions),
+            "study_design": str(self.study_design) if self.study_design else None,
+            "publication_types": list(self.publication_types),
+            "retracted": self.retracted,
+            "meta": dict(self.meta),
+        }
 
     @classmethod
     def from_json_dict(cls, data: dict[str, Any]) -> Document:

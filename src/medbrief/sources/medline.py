@@ -7,10 +7,7 @@ spaces. The record is mapped exactly like the XML (see :mod:`medbrief.sources.pu
 
 from __future__ import annotations
 
-import lzma
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -24,15 +21,17 @@ from medbrief.sources.pubmed_record import (
     month_number,
     year_of,
 )
+from medbrief.sources.pubmed_stream import SafeReader
 
 FORMAT = "medline-text"
 _SNIFF = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*\r?\n)*PMID- ?\d+[ \t]*\r?(?:\n|\Z)")
-_TAG = re.compile(r"([A-Z][A-Z0-9]{1,3}) *-(?: (.*))?")  # with the "-" in column 5
 _PMID_REF = re.compile(r"PMID:\s*(\d+)")
 _DP = re.compile(r"(\d{4})(?: ([A-Za-z]{3,9}))?(?: (\d{1,2}))?")
 # An abstract label: upper-case words then a colon, at the start or after a sentence end.
 _AB_LABEL = re.compile(r"(?:^|(?<=[.!?)\]] ))([A-Z][A-Z0-9 ,&/()'-]{1,58}[A-Z)]): ")
-_STREAM_ERRORS = (OSError, EOFError, ValueError, zlib.error, zipfile.BadZipFile, lzma.LZMAError)
+_HEAD = re.compile(r"\s*PMID- ?\d")
+_BLANK = re.compile(rb"\n[ \t\r]*\n")  # a blank line ends a record
+_READ_SIZE = 256 * 1024
 
 # MEDLINE comment/correction tags -> the XML CommentsCorrections RefType.
 COMMENT_TAGS: dict[str, str] = {
@@ -63,6 +62,13 @@ def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
+        return "\n".join(_decode_line(line) for line in raw.split(b"\n"))
+
+
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
         # Not UTF-8 (an old Latin-1 export): Latin-1 maps every byte, so nothing is lost.
         return raw.decode("latin-1")
 
@@ -83,9 +89,9 @@ def split_labelled_abstract(text: str) -> list[tuple[str, str]]:
 
     Only an abstract that starts with a label is split; otherwise it is one unlabelled part.
     """
-    matches = list(_AB_LABEL.finditer(text))
-    if not matches or matches[0].start() != 0:
+    if _AB_LABEL.match(text) is None:
         return [("", text)]
+    matches = list(_AB_LABEL.finditer(text))
     parts: list[tuple[str, str]] = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
@@ -167,28 +173,61 @@ def _record(fields: Fields, first_line: int) -> ResearchRecord | RecordError:
     return rec
 
 
-class _Lines:
-    """Numbered, decoded lines of a binary stream; a failing stream ends it with ``error`` set."""
+def _blocks(reader: SafeReader) -> Iterator[tuple[int, bytes, bool]]:
+    """(first line number, bytes, complete) of each blank-line-separated block.
 
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self.error = ""
-        self.lineno = 0
+    Only the last block can be incomplete: when the stream broke before its end.
+    """
+    buf = b""
+    line = 1
+    while True:
+        chunk = reader.read(_READ_SIZE)
+        if not chunk:
+            break
+        # A separator not found before cannot start ahead of the last newline already scanned,
+        # so a file without blank lines is not rescanned from the start at every chunk.
+        scan_from = max(0, buf.rfind(b"\n"))
+        buf += chunk
+        last = 0
+        for m in _BLANK.finditer(buf, scan_from):
+            yield line, buf[last : m.start()], True
+            line += buf.count(b"\n", last, m.end())
+            last = m.end()
+        buf = buf[last:]
+    if buf.strip():
+        yield line, buf, not reader.error
 
-    def __iter__(self) -> Iterator[str]:
-        while True:
-            try:
-                raw = self._stream.readline()
-            except _STREAM_ERRORS as exc:
-                self.error = f"{type(exc).__name__}: {exc}"
-                return
-            if not raw:
-                return
-            self.lineno += 1
-            if not isinstance(raw, bytes | bytearray):
-                self.error = "the stream returned text, not bytes; open the file in binary mode"
-                return
-            yield _decode(bytes(raw)).rstrip("\r\n")
+
+def _fields(text: str, first_line: int) -> Iterator[tuple[int, Fields]]:
+    """Split a block into records (a PMID- line starts a new one) of (tag, value) fields."""
+    fields: Fields = []
+    start = first_line
+    has_pmid = False
+    for offset, raw in enumerate(text.split("\n")):
+        line = raw.rstrip()
+        if not line:
+            continue
+        if line[0] in " \t":
+            if fields:  # continuation of the previous field
+                tag, value = fields[-1]
+                fields[-1] = (tag, f"{value} {line.lstrip()}" if value else line.lstrip())
+            continue
+        tag = line[:4].rstrip() if line[4:5] == "-" else ""
+        if not (tag.isalnum() and tag.isupper() and tag[0].isalpha() and len(tag) > 1):
+            if fields:  # an unindented wrapped line: keep the text with the previous field
+                tag, value = fields[-1]
+                fields[-1] = (tag, f"{value} {line}")
+            continue
+        if tag == "PMID":
+            if has_pmid:  # a new record without the blank separator line
+                yield start, fields
+                fields = []
+            has_pmid = True
+        if not fields:
+            start = first_line + offset
+        fields.append((tag, line[5:].strip()))
+    if fields:
+        yield start, fields
 
 
 class MedlineTextParser:
@@ -198,59 +237,36 @@ class MedlineTextParser:
         return _SNIFF.match(head) is not None
 
     def parse(self, stream: BinaryIO, name: str) -> Iterator[ParseItem]:
-        lines = _Lines(stream)
-        fields: Fields = []
-        first_line = 0
-        started = False
+        reader = SafeReader(stream)
         count = 0
-        for line in lines:
-            if not started:
-                if not line.strip() or line.strip() == "\ufeff":
+        checked = False
+        for first_line, block, complete in _blocks(reader):
+            if first_line == 1:
+                block = block.removeprefix(b"\xef\xbb\xbf")
+            text = _decode(block)
+            if not checked:
+                if not text.strip():
                     continue
-                if not re.match(r"\ufeff?PMID- ?\d", line):
+                if _HEAD.match(text) is None:
                     raise SourceError(
-                        f"{name}: not MEDLINE text (line {lines.lineno} should start with"
+                        f"{name}: not MEDLINE text (the first record should start with"
                         " 'PMID- <number>'); export from PubMed with Format: MEDLINE / PubMed")
-                line = line.lstrip("\ufeff")
-                started = True
-            if not line.strip():
-                if fields:
-                    count += 1
-                    yield self._item(fields, first_line)
-                    fields = []
-                continue
-            if line[:1] in (" ", "\t"):
-                if fields:  # continuation of the previous field
-                    tag, value = fields[-1]
-                    fields[-1] = (tag, f"{value} {line.strip()}".strip())
-                continue
-            m = _TAG.fullmatch(line) if line[4:5] == "-" else None
-            if m is None:
-                if fields:  # an unindented wrapped line: keep the text with the previous field
-                    tag, value = fields[-1]
-                    fields[-1] = (tag, f"{value} {line.strip()}")
-                continue
-            tag, value = m.group(1), (m.group(2) or "").strip()
-            if tag == "PMID" and any(t == "PMID" for t, _ in fields):
-                count += 1  # a new record without the blank separator line
-                yield self._item(fields, first_line)
-                fields = []
-            if not fields:
-                first_line = lines.lineno
-            fields.append((tag, value))
-        if lines.error:
-            if count == 0 and not fields:
-                raise SourceError(f"{name}: cannot read the file ({lines.error}); it is truncated"
+                checked = True
+            if not complete:
+                break  # the stream broke inside this block: it is reported below
+            for start, fields in _fields(text, first_line):
+                count += 1
+                yield self._item(fields, start)
+        if reader.error:
+            if count == 0:
+                raise SourceError(f"{name}: cannot read the file ({reader.error}); it is truncated"
                                   " or corrupt, download it again")
             yield RecordError(
-                f"line {lines.lineno + 1}",
-                f"reading stopped ({lines.error}); the {count} records before it were kept and the"
-                " record being read was dropped — download the file again",
+                f"record {count + 1}",
+                f"reading stopped ({reader.error}); the {count} records before it were kept and"
+                " the record being read was dropped — download the file again",
             )
-            return
-        if fields:
-            yield self._item(fields, first_line)
-        elif not started:
+        elif not checked:
             raise SourceError(f"{name}: empty file; export the records again from PubMed")
 
     @staticmethod

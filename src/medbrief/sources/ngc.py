@@ -48,7 +48,9 @@ from medbrief.textutil import normalize_ws
 
 FORMAT = "ngc-xml"
 MAX_BYTES = 64 * 1024 * 1024
-_SNIFF = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<Version[\s>]", re.S)
+_SNIFF = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<Version[\s>]", re.S
+)
 _NAME_ID = re.compile(r"(?i)(?:^|[^a-z0-9])ngc-(\d{1,7})(?:\.xml)?(?:\.gz)?$")
 _DEV_SUFFIX = re.compile(
     r"\s+-\s+(?:Medical Specialty Society|Professional Association|Independent Expert Panel|"
@@ -63,16 +65,26 @@ _MONTHS = {
     m: i
     for i, names in enumerate(
         (
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ),
         start=1,
     )
     for m in names
 }
-_DATE = re.compile(r"\b((?:19|20)\d\d)(?:\s+([A-Za-z]{3,9})\b(?:-[A-Za-z]{3,9})?(?:\s+(\d{1,2})\b)?)?")
+_DATE = re.compile(
+    r"\b((?:19|20)\d\d)(?:\s+([A-Za-z]{3,9})\b(?:-[A-Za-z]{3,9})?(?:\s+(\d{1,2})\b)?)?"
+)
 _DATE_MY = re.compile(r"\b([A-Za-z]{3,9})\s+((?:19|20)\d\d)\b")
 _PASSAGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("Guideline Objective(s)", "scope"),
@@ -86,7 +98,11 @@ _MAX_GROUP = 1500
 
 def _xml_parser() -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False, remove_comments=True
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=True,
+        load_dtd=False,
+        remove_comments=True,
     )
 
 
@@ -105,7 +121,7 @@ class _Fields:
             for fv in fld.iter("FieldValue"):
                 raw = fv.get("Value")
                 if raw is None:
-                    raw = "".join(fv.itertext())
+                    raw = "".join(str(t) for t in fv.itertext())
                 fixed, n = repair_mojibake(str(raw))
                 self.repairs += n
                 vals.append(fixed)
@@ -156,7 +172,7 @@ def parse_date_released(value: str) -> tuple[str, str]:
 
 
 def clean_developer(name: str) -> str:
-    """"American College of Physicians - Medical Specialty Society" -> "American College of Physicians"."""
+    """ "American College of Physicians - Medical Specialty Society" -> "American College of Physicians"."""
     return _DEV_SUFFIX.sub("", normalize_ws(name)).strip()
 
 
@@ -192,7 +208,9 @@ def _grouped_passages(fields: _Fields, name: str, section: str) -> list[Passage]
     def flush() -> None:
         if texts:
             meta: dict[str, Any] = {"heading": heading} if heading else {}
-            out.append(Passage(section=section, text="\n".join(texts), section_title=name, meta=meta))
+            out.append(
+                Passage(section=section, text="\n".join(texts), section_title=name, meta=meta)
+            )
         texts.clear()
 
     for block in fields.blocks(name):
@@ -211,7 +229,9 @@ def _segment_passage(seg: Segment) -> Passage:
     meta = {k: v for k, v in seg.meta.items() if v not in ("", None, [], {})}
     if seg.section == "recommendation":
         meta.setdefault("label", "")
-    return Passage(section=seg.section, text=seg.text, section_title="Major Recommendations", meta=meta)
+    return Passage(
+        section=seg.section, text=seg.text, section_title="Major Recommendations", meta=meta
+    )
 
 
 def _source_id(name: str, title: str) -> tuple[str, str]:
@@ -262,8 +282,12 @@ def build_document(fields: _Fields, name: str) -> Document | RecordError:
         "clinical_specialty": fields.picks("Clinical Specialty"),
         "intended_users": fields.picks("Intended Users"),
         "interventions": _list_items(fields, "Interventions and Practices Considered"),
-        "rating_scheme_strength": _plain_blocks(fields, "Rating Scheme for the Strength of the Recommendations"),
-        "rating_scheme_evidence": _plain_blocks(fields, "Rating Scheme for the Strength of the Evidence"),
+        "rating_scheme_strength": _plain_blocks(
+            fields, "Rating Scheme for the Strength of the Recommendations"
+        ),
+        "rating_scheme_evidence": _plain_blocks(
+            fields, "Rating Scheme for the Strength of the Evidence"
+        ),
         "status": "\n".join(b.text for b in status_blocks),
         "date_released": released,
         "first_released": first,

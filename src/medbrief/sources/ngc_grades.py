@@ -55,21 +55,30 @@ _REC_PHRASE = re.compile(
 _FOR_AGAINST = re.compile(r"\b(strong|weak|conditional)\s+(for|against)\b", re.I)
 _QUALITY_PHRASE = re.compile(
     r"\b(very[- ]low|high|moderate|low|insufficient)[- ](?:quality|certainty|level|strength)"
-    r"(?:\s+of)?(?:\s+the)?\s+evidence\b",
+    r"(?:\s+(?:of|in))?(?:\s+the)?\s+evidence\b",
     re.I,
 )
 _PAIR = re.compile(r"^(strong|weak|conditional)\s*[,;/]\s*(very[- ]low|high|moderate|low)\b", re.I)
-_NOT_APPLICABLE = re.compile(r"^(not applicable|no recommendation(?: for or against)?)\b", re.I)
+_NOT_APPLICABLE = re.compile(
+    r"^(not applicable|n/a|no recommendation(?: for or against)?)(?![\w/])", re.I
+)
 _SPECIAL = re.compile(
     r"(?:(?:ungraded )?good (?:clinical )?practice (?:points?|statements?)|GPP\d*|GCP|good clinical practice|(?:expert )?practice points?|"
     r"best practice(?: statement| point)?|ungraded(?: good practice| best practice)?(?: statement)?|"
+    r"ungraded,? consensus[- ]based(?: statement)?|(?:not )?recommended|EO|CBR|PP|RR|"
+    r"context-specific recommendation(?: [-\u2013] research)?|"
     r"not graded|consensus(?:[-\u2013 ]+[\w ]{1,30})?|expert (?:consensus )?opinion(?: point)?|"
     r"expert consensus|clinical principle|option|standard|insufficient evidence|"
     r"no recommendation|i statement|[A-D] recommendation|consensus recommendation|"
     r"strong|weak|conditional|guideline|\u2713)",
     re.I,
 )
-_GRADE_COMPOSITE = re.compile(r"(?:grade\s*)?([12])\s*\|?\s*([A-D]|[+O\u2295\u25cb\u25ef]{2,4})", re.I)
+_GRADE_COMPOSITE = re.compile(
+    r"(?:grade\s*)?([+\-\u2013]?)([12])\s*\|?\s*([A-D]|[+O\u2295\u25cb\u25ef]{2,4})", re.I
+)
+_ROMAN_THEN_LETTER = re.compile(r"(I{1,3}|IV)\s?([A-D])")  # ESC "IA", "I C": class + level (hints)
+_LETTER_THEN_ROMAN = re.compile(r"([A-E])\s*[-\u2013 ]\s*(I{1,3}|IV)")  # IDSA "B II", "C-III"
+_QUALITY_WORD = re.compile(r"(?i)very low|low|moderate|high")
 _ROMAN_LETTER = re.compile(
     r"((?:I{1,3}|IV|V)(?:-[1-3])?)\s*[-\u2013,]\s*([A-EL])|(II-[1-3]|III|IV)([A-EL])"
 )
@@ -129,7 +138,7 @@ class Grade:
             self.grade_text = "; ".join(t for t in (self.grade_text, other.grade_text) if t)
 
     def strength_class(self, hints: dict[str, str]) -> str:
-        """"strong" / "weak" when the stated strength says so (words, or GRADE 1/2)."""
+        """ "strong" / "weak" when the stated strength says so (words, or GRADE 1/2)."""
         s = self.strength.lower()
         numeric = self.composite or hints.get("digit") == "strength"
         if s in _STRONG_WORDS or (s == "1" and numeric):
@@ -162,26 +171,37 @@ class Grade:
             if self.scale.startswith("ACR") and self.strength.isdigit():
                 n = int(self.strength)
                 meta["appropriateness"] = (
-                    "usually appropriate" if n >= 7 else "may be appropriate" if n >= 4
+                    "usually appropriate"
+                    if n >= 7
+                    else "may be appropriate"
+                    if n >= 4
                     else "usually not appropriate"
                 )
         return meta
 
 
+_CODE_FULL = re.compile(
+    r"[1-5][a-c]?(?:\+\+|\+|-)?|[A-EU][+-]?|I{1,3}[abAB]?(?:-[1-3])?|IV|V|[12][A-D]|"
+    r"[+O\u2295\u25cb\u25ef]{2,4}"
+)
+
+
 def _norm(value: str) -> str:
-    value = value.strip()
-    if value.lower() == "i statement":
+    """Codes as written ("A", "IIa", "1++"), short all-caps codes kept ("EO"), words lower case."""
+    value = re.sub(r"\s+", " ", value.strip())
+    low = value.lower()
+    if low == "i statement":
         return "I statement"
+    if low == "n/a":
+        return "not applicable"
     letter = re.fullmatch(r"(?i)([A-D]) recommendation", value)
     if letter:
         return letter.group(1).upper()
-    if re.fullmatch(r"[A-Za-z][A-Za-z '\-\u2013]+", value) and not re.fullmatch(
-        r"I{1,3}[ab]?|IV|V|[A-E][+-]?|I{1,3}[AB]", value
-    ):
-        return re.sub(r"\s+", " ", value.lower().replace("\u2013", "-"))
-    if re.fullmatch(r"I{1,3}[ab]", value):
+    if _CODE_FULL.fullmatch(value):
+        return value.upper() if len(value) == 1 else value
+    if len(value) <= 4 and value.isupper():
         return value
-    return value.upper() if len(value) <= 6 else value
+    return low.replace("\u2013", "-")
 
 
 def _code_kind(code: str) -> str:
@@ -241,7 +261,7 @@ def _apply_code(grade: Grade, code: str, hints: dict[str, str]) -> None:
 _FILLER = re.compile(
     r"(?i)\b(not reviewed|reviewed|amended|new-added|new-replaced|not changed|deleted|new|"
     r"recommendations?|evidence|grade|level|quality|strength|based on|and|or|of|the|for|with|"
-    r"statement|rating|overall)\b|[\W_]+"
+    r"statement|rating|overall|use|an?|interventions?|in|certainty)\b|[\W_]+"
 )
 
 
@@ -302,7 +322,13 @@ def _read_candidate(text: str, hints: dict[str, str], bare_ok: bool) -> Grade:
             levels.append(value)
     for value in levels:  # "Level A" is a strength (AAN) unless a grade was also given
         kind = _code_kind(value)
-        if kind in ("letter", "word") and not grade.strengths or kind == "digit" and hints.get("digit") == "strength" and not grade.strengths:
+        if (
+            kind in ("letter", "word")
+            and not grade.strengths
+            or kind == "digit"
+            and hints.get("digit") == "strength"
+            and not grade.strengths
+        ):
             grade.add_strength(_norm(value))
         else:
             grade.add_quality(_norm(value))
@@ -323,9 +349,11 @@ def _read_candidate(text: str, hints: dict[str, str], bare_ok: bool) -> Grade:
 def _read_bare(grade: Grade, cand: str, hints: dict[str, str]) -> None:
     comp = _GRADE_COMPOSITE.fullmatch(cand)
     if comp:
-        grade.add_strength(comp.group(1))
-        grade.add_quality(comp.group(2).upper())
+        grade.add_strength(comp.group(2))
+        grade.add_quality(comp.group(3).upper())
         grade.composite = True
+        if comp.group(1):
+            grade.direction = "for" if comp.group(1) == "+" else "against"
         return
     rl = _ROMAN_LETTER.fullmatch(cand)
     if rl:
@@ -334,6 +362,21 @@ def _read_bare(grade: Grade, cand: str, hints: dict[str, str]) -> None:
         return
     if re.fullmatch(r"[+O\u2295\u25cb\u25ef]{4}", cand):
         grade.add_quality(cand.upper())
+        return
+    pair = _ROMAN_THEN_LETTER.fullmatch(cand) or _LETTER_THEN_ROMAN.fullmatch(cand)
+    if pair:
+        roman, letter = pair.group(1), pair.group(2)
+        if not roman.startswith("I"):
+            roman, letter = letter, roman
+        if hints.get("roman") == "strength":
+            grade.add_strength(roman)
+            grade.add_quality(letter)
+        else:
+            grade.add_strength(letter)
+            grade.add_quality(roman)
+        return
+    if _QUALITY_WORD.fullmatch(cand):
+        grade.add_quality(cand.lower())
         return
     if _SPECIAL.fullmatch(cand):
         grade.add_strength(_norm(cand))
@@ -400,7 +443,10 @@ def starts_with_grade(text: str, hints: dict[str, str]) -> bool:
     if not m:
         return False
     first = m.group(0)
-    if re.match(r"(?i)(strong|weak|conditional|moderate)?\s*recommendations?\s+(based on|for|against)\b", first):
+    if re.match(
+        r"(?i)(strong|weak|conditional|moderate)?\s*recommendations?\s+(based on|for|against)\b",
+        first,
+    ):
         return True
     g = _read_candidate(first.split(" for ")[0].split(" based ")[0], hints, bare_ok=False)
     return bool(g) and bool(
@@ -438,7 +484,7 @@ _COL_STRENGTH = re.compile(r"(?i)strength|grade|class|recommendation|\bSOR\b|\bG
 
 
 def column_role(header: str) -> str:
-    """"rating" / "quality" / "strength" for a table column that holds grades, else ""."""
+    """ "rating" / "quality" / "strength" for a table column that holds grades, else ""."""
     h = header.strip(" *:")
     if len(h) > 60:
         return ""

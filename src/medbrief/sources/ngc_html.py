@@ -20,7 +20,33 @@ from medbrief.textutil import html_to_text, normalize_ws
 
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>|<!--.*?-->", re.S)
 _BLOCK = frozenset(
-    ["p", "div", "li", "ul", "ol", "br", "tr", "table", "thead", "tbody", "tfoot", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "dl", "dt", "dd", "blockquote", "section", "pre", "hr"]
+    [
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "br",
+        "tr",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "caption",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "section",
+        "pre",
+        "hr",
+    ]
 )
 _CELL = frozenset(("td", "th"))
 _ATTR_START = re.compile(r"""\bstart\s*=\s*["']?(\d{1,4})""", re.I)
@@ -29,12 +55,15 @@ _ATTR_CLASS = re.compile(r"""\bclass\s*=\s*["']?([\w -]+)""", re.I)
 _ATTR_TYPE = re.compile(r"list-style-type:\s*([a-z-]+)|\btype\s*=\s*[\"']?([aAiI1])", re.I)
 _EMPH = re.compile(r"<\s*(strong|b|em|i|u)\b[^>]*>(.*?)<\s*/\s*\1\s*>", re.S | re.I)
 _UNDERLINE = re.compile(r"<\s*span[^>]*underline[^>]*>(.*?)<\s*/\s*span\s*>", re.S | re.I)
+_SUP = re.compile(r"<\s*sup\b[^>]*>\s*[\d,*\u2020\u2021\s]{1,8}<\s*/\s*sup\s*>", re.I)
 _BOLD = re.compile(r"<\s*(strong|b)\b[^>]*>(.*?)<\s*/\s*\1\s*>", re.S | re.I)
 _ANY_TAG = re.compile(r"<[^>]*>")
 _LINK = re.compile(r"""href\s*=\s*["'](https?://[^"'\s<>]+)""", re.I)
 
 # Mis-decoded UTF-8 (the XML has UTF-8 that was once read as Latin-1: "â\x89¥" for "≥").
-_MOJIBAKE = re.compile(r"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_MOJIBAKE = re.compile(
+    r"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def repair_mojibake(text: str) -> tuple[str, int]:
@@ -97,7 +126,8 @@ def _heading_level(markup: str, text: str) -> int:
     flat = normalize_ws(text)
     if not flat or len(flat) > 160 or "\n" in text.strip():
         return 0
-    rest = _UNDERLINE.sub(" ", markup)
+    rest = _SUP.sub(" ", markup)  # footnote marks: <em>Oscillopsia</em><sup>9</sup>
+    rest = _UNDERLINE.sub(" ", rest)
     rest = _EMPH.sub(" ", rest)
     if normalize_ws(inline_text(rest)).strip(" :.-\u2013") != "":
         return 0
@@ -183,6 +213,9 @@ class _Walker:
         )
         if tag == "p" and not self.tables:
             block.heading_level = _heading_level(markup, text)
+            if block.heading_level and _SUP.search(markup):
+                block.text = inline_text(_SUP.sub("", markup))
+                block.flat = normalize_ws(block.text)
         self.blocks.append(block)
         return block
 

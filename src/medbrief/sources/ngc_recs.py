@@ -58,6 +58,7 @@ _RATIONALE_HEADING = re.compile(
     r"research (?:needs|recommendations|gaps|priorities)|evidence (?:statements?|base|profile)|"
     r"summary of (?:the )?findings|technical remarks|implementation|key evidence)\b"
 )
+_NOTE_HEADING = re.compile(r"(?i)^(foot ?notes?|notes?|references?|sources?|resources?)\b")
 _NOTE = re.compile(
     r"(?i)^(\*|note from\b|notes?\s*[:(]|ngc note|editor'?s note)|"
     r"(are|is) (defined|provided|given|presented|explained|described|listed|summarized|included)"
@@ -80,7 +81,9 @@ _LABEL = re.compile(
     r"practice point|consensus statement|rec\.?)\s+#?\d+[A-Za-z]?(?:[.\-]\d+[A-Za-z]?)*)\b",
     re.I,
 )
-_LABEL_BARE = re.compile(r"^\s*((?:key |consensus |practice |clinical )?(?:recommendation|statement))\s*:", re.I)
+_LABEL_BARE = re.compile(
+    r"^\s*((?:key |consensus |practice |clinical )?(?:recommendation|statement))\s*:", re.I
+)
 _LABEL_R = re.compile(r"^\s*(R\d+[a-z]?|[A-Z]{1,3}\d+(?:\.\d+)+)\b")
 _LABEL_NUM = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,4}[a-z]?)[.:]?\s+(?=\S)")
 _GRADE_HEADING = re.compile(
@@ -88,7 +91,9 @@ _GRADE_HEADING = re.compile(
     r"(\s+recommendations?)?|(strong|weak|conditional|moderate)\s+recommendations?|"
     r"recommendations? (graded|rated) [A-D1-4])\s*:?\s*$"
 )
-_NICE_CONVENTION = re.compile(r"(?i)denotes the certainty|'offer' and 'consider'|\"offer\" and \"consider\"")
+_NICE_CONVENTION = re.compile(
+    r"(?i)denotes the certainty|'offer' and 'consider'|\"offer\" and \"consider\""
+)
 
 
 @dataclass(slots=True)
@@ -135,10 +140,12 @@ class _State:
     last: Segment | None = None  # the last segment of any kind
     rec_count: int = 0
     in_definitions: bool = False
+    note_zone: bool = False  # under a "Footnotes" / "References" heading
     local_grading: bool = False  # a definitions heading before the statements: until next heading
     tables: dict[int, _Table] = field(default_factory=dict)
     lead_in: Segment | None = None  # a "...:" paragraph whose list may follow
     split_lists: set[int] = field(default_factory=set)
+    table_recs: int = 0  # statements read from graded table rows
     labelled_mode: bool = False  # statements carry labels: unlabelled text needs a stated strength
 
 
@@ -150,8 +157,11 @@ def _graded_lists(blocks: list[Block], graded: list[bool], labelled: list[bool])
     return keys
 
 
-def _rationale_zone(state: _State) -> bool:
-    return any(_RATIONALE_HEADING.search(text) for _, text in state.headings)
+def _rationale_zone(state: _State) -> str:
+    """ "near" under a rationale heading, "far" under one further up, "" otherwise."""
+    if state.headings and _RATIONALE_HEADING.search(state.headings[-1][1]):
+        return "near"
+    return "far" if any(_RATIONALE_HEADING.search(t) for _, t in state.headings) else ""
 
 
 def _heading_meta(state: _State) -> dict[str, Any]:
@@ -165,7 +175,9 @@ def segment_recommendations(blocks: list[Block]) -> list[Segment]:
     """Classify and group the blocks of a Major Recommendations field (see the module doc)."""
     preamble = " ".join(b.flat for b in blocks[:6])
     hints = scheme_hints(preamble)
-    state = _State(hints=hints, nice=bool(_NICE_CONVENTION.search(" ".join(b.flat for b in blocks))))
+    state = _State(
+        hints=hints, nice=bool(_NICE_CONVENTION.search(" ".join(b.flat for b in blocks)))
+    )
     grades = [find_grade(b.flat, b.bold, hints) if not b.heading_level else Grade() for b in blocks]
     labels = [_label_of(b.flat) if not b.heading_level else "" for b in blocks]
     graded = [bool(g) for g in grades]
@@ -202,11 +214,13 @@ def segment_recommendations(blocks: list[Block]) -> list[Segment]:
 def _on_heading(state: _State, block: Block, hints: dict[str, str]) -> None:
     text = _heading_text(block)
     state.local_grading = False
+    state.note_zone = bool(_NOTE_HEADING.match(text))
     if _DEF_HEADING.match(text):
         if state.rec_count:
             state.in_definitions = True
         else:
             state.local_grading = True
+        state.headings = [(block.heading_level, text)]
     if state.in_definitions or state.local_grading:
         _add_grading(state, block)
         return
@@ -333,7 +347,7 @@ def _on_body(
         state.lead_in = None
     # 5. statement, rationale or note
     seg = _classify(state, block, grade, label, structured, graded_lists)
-    if block.tag == "p" and text.endswith(":") and seg is not None:
+    if block.tag == "p" and seg is not None and (text.endswith(":") or text[-1:].isalnum()):
         if _META_LEAD.search(text) and not grade:
             seg.section = "note"
             seg.meta["meta_lead"] = True
@@ -366,7 +380,10 @@ def _classify(
     structured: bool,
     graded_lists: set[int],
 ) -> Segment | None:
-    if _rationale_zone(state) and not state.pending_label and not grade.strength and not label:
+    if state.note_zone:
+        return _attach(state, block, "note")
+    zone = _rationale_zone(state)
+    if zone and not state.pending_label and not label and (zone == "near" or not grade.strength):
         return _attach(state, block, "rationale")
     if block.flat.endswith("?") and not grade and len(block.flat) < 600:
         return _attach(state, block, "note")  # a clinical question (PICO), not a statement
@@ -378,7 +395,7 @@ def _classify(
         return _attach(state, block, "rationale" if state.current else "note")
     if state.heading_grade is not None and state.heading_grade.strength:
         return _new_rec(state, block, grade, label)
-    if structured:
+    if structured or state.table_recs:
         if block.list_key and block.list_key in graded_lists:
             return _new_rec(state, block, grade, label)
         if state.current is not None:
@@ -403,7 +420,9 @@ def _finish_rec(seg: Segment, state: _State) -> None:
     seg.meta.update(meta)
 
 
-_GROUP_GRADE = re.compile(r"(?i)^(not recommended|recommended|not routinely recommended|insufficient data)$")
+_GROUP_GRADE = re.compile(
+    r"(?i)^(not recommended|recommended|not routinely recommended|insufficient data)$"
+)
 
 
 def _on_row(state: _State, block: Block) -> bool:
@@ -437,4 +456,5 @@ def _on_row(state: _State, block: Block) -> bool:
             grade.merge(grade_from_column(header, value, state.hints))
     seg = _new_rec(state, block, grade, "")
     seg.meta["table_header"] = " | ".join(table.header)
+    state.table_recs += 1
     return True

@@ -7,17 +7,14 @@ older ``MedlineCitationSet`` (top-level ``MedlineCitation`` and ``DeleteCitation
 
 from __future__ import annotations
 
-import lzma
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from lxml import etree
 
 from medbrief.models import Deletion, ParseItem, RecordError
-from medbrief.sources.base import SNIFF_BYTES, SourceError
+from medbrief.sources.base import SourceError
 from medbrief.sources.pubmed_record import (
     FIRST_AUTHORS,
     ResearchRecord,
@@ -25,6 +22,7 @@ from medbrief.sources.pubmed_record import (
     iso_date,
     year_of,
 )
+from medbrief.sources.pubmed_stream import SafeReader
 
 FORMAT = "pubmed-xml"
 ROOTS = frozenset(
@@ -33,8 +31,6 @@ ROOTS = frozenset(
 )
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
 _NAME = re.compile(rb"<([A-Za-z_][\w.:-]*)")
-_STREAM_ERRORS = (OSError, EOFError, ValueError, zlib.error, zipfile.BadZipFile, lzma.LZMAError)
-_CHUNK = 16 * 1024
 
 _Element = etree._Element
 
@@ -69,60 +65,6 @@ def root_tag(head: bytes) -> str | None:
         if pos < 0:
             return None
     return None
-
-
-class _SafeReader:
-    """File-like wrapper for lxml: replays the sniffed head, turns read failures into EOF + a note.
-
-    lxml re-raises exceptions from ``read``; a broken stream (truncated gzip ...) instead ends the
-    input, lxml reports premature end of data and the parser says what broke the stream.
-    SourceError (raised by the ingest walker's guarded stream) passes through unchanged.
-    """
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self._head = b""
-        self.error = ""
-
-    def read_head(self) -> bytes:
-        self._head = self._read(SNIFF_BYTES)
-        return self._head
-
-    def _read(self, size: int) -> bytes:
-        # Small reads: a decompressor that fails mid-read loses only the current chunk, so the
-        # complete records before a truncation point still reach the parser.
-        want = _CHUNK if size < 0 else size
-        parts: list[bytes] = []
-        got = 0
-        while got < want and not self.error:
-            data = self._read_chunk(min(_CHUNK, want - got))
-            if not data:
-                break
-            parts.append(data)
-            got += len(data)
-        return b"".join(parts)
-
-    def _read_chunk(self, size: int) -> bytes:
-        try:
-            data = self._stream.read(size)
-        except _STREAM_ERRORS as exc:
-            self.error = f"{type(exc).__name__}: {exc}"
-            return b""
-        if isinstance(data, bytes):
-            return data
-        if isinstance(data, bytearray | memoryview):
-            return bytes(data)
-        self.error = "the stream returned text, not bytes; open the file in binary mode"
-        return b""
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            if size < 0 or size >= len(self._head):
-                data, self._head = self._head, b""
-            else:
-                data, self._head = self._head[:size], self._head[size:]
-            return data
-        return self._read(size)
 
 
 def _text(el: _Element | None) -> str:
@@ -249,16 +191,17 @@ def _journal(rec: ResearchRecord, journal: _Element) -> None:
 
 def _mesh(rec: ResearchRecord, mesh_list: _Element) -> None:
     for heading in mesh_list:
-        descriptor = heading.find("DescriptorName")
-        if descriptor is None:
-            continue
-        name = _text(descriptor)
-        if not name:
-            continue
-        rec.mesh.append(name)
-        if (descriptor.get("MajorTopicYN") == "Y"
-                or heading.find("QualifierName[@MajorTopicYN='Y']") is not None):
-            rec.mesh_major.append(name)
+        name = ""
+        major = False
+        for part in heading:  # DescriptorName, then QualifierName*; any may be the major topic
+            if part.tag == "DescriptorName":
+                name = _text(part)
+            if part.get("MajorTopicYN") == "Y":
+                major = True
+        if name:
+            rec.mesh.append(name)
+            if major:
+                rec.mesh_major.append(name)
 
 
 def _citation_record(
@@ -361,7 +304,7 @@ class PubmedXmlParser:
         return root_tag(head) in ROOTS
 
     def parse(self, stream: BinaryIO, name: str) -> Iterator[ParseItem]:
-        reader = _SafeReader(stream)
+        reader = SafeReader(stream)
         head = reader.read_head()
         root = root_tag(head)
         if root not in ROOTS:
@@ -381,7 +324,7 @@ class PubmedXmlParser:
                 index += 1
                 yield from self._item(el, tag, index)
                 _release(el)
-        except etree.XMLSyntaxError as exc:
+        except etree.LxmlError as exc:  # XMLSyntaxError and any other libxml2 failure
             reason = self._broken(exc, reader.error)
             if index == 0:
                 raise SourceError(f"{name}: cannot be read as PubMed XML: {reason}") from None
@@ -414,9 +357,11 @@ class PubmedXmlParser:
             yield build_document(result, FORMAT)
 
     @staticmethod
-    def _broken(exc: etree.XMLSyntaxError, stream_error: str) -> str:
-        line = exc.lineno if isinstance(exc.lineno, int) else "?"
-        msg = str(exc.msg if isinstance(exc.msg, str) else exc)
+    def _broken(exc: etree.LxmlError, stream_error: str) -> str:
+        lineno = getattr(exc, "lineno", None)
+        line = lineno if isinstance(lineno, int) else "?"
+        msg = getattr(exc, "msg", None)
+        msg = msg if isinstance(msg, str) and msg else str(exc)
         if stream_error:
             return f"the stream broke at XML line {line} ({stream_error}); the file is truncated or corrupt"
         return f"broken XML at line {line}: {msg}"

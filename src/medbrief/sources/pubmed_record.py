@@ -160,7 +160,23 @@ def split_long(text: str) -> list[str]:
             parts[-1] = f"{parts[-1]} {tail}"
         else:
             parts.append(tail)
-    return [p for p in parts if p.strip()] or [text]
+    out: list[str] = []
+    for part in parts or [text]:
+        out.extend(_split_words(part) if len(part) > SPLIT_OVER else [part])
+    return [p for p in out if p.strip()] or [text]
+
+
+def _split_words(text: str) -> list[str]:
+    """Last resort for a run-on "sentence" longer than SPLIT_OVER: cut at spaces near PART_MAX."""
+    parts: list[str] = []
+    while len(text) > SPLIT_OVER:
+        cut = text.rfind(" ", PART_MIN, PART_MAX)
+        if cut < 0:
+            cut = PART_MAX
+        parts.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    parts.append(text)
+    return parts
 
 
 def _dedupe(items: list[str]) -> list[str]:
@@ -201,7 +217,7 @@ def build_document(rec: ResearchRecord, source_format: str) -> Document:
         "pmid": pmid,
         "journal_iso": rec.journal_iso,
         "doi": rec.doi,
-        "mesh": mesh,
+        "mesh": list(mesh),
         "mesh_major": _dedupe(rec.mesh_major),
         "authors": rec.authors[:FIRST_AUTHORS],
         "authors_et_al": max(0, rec.author_count - FIRST_AUTHORS),

@@ -95,6 +95,9 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        # snapshot changes made inside the open transaction, written once at its commit
+        self._pending_changes = 0
+        self._pending_token = 0
 
     def close(self) -> None:
         self.conn.close()
@@ -104,10 +107,15 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """One file = one transaction: all of it lands or none of it does."""
         self.conn.execute("BEGIN IMMEDIATE")
+        self._pending_changes = 0
+        self._pending_token = 0
         try:
             yield
+            self._flush_snapshot()
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self._pending_changes = 0
+            self._pending_token = 0
             raise
         self.conn.execute("COMMIT")
 
@@ -129,12 +137,22 @@ class Store:
         return str(row[0]) if row else "0"
 
     def _bump(self, token: int) -> None:
-        digest = int(self._state("digest"), 16) ^ token
-        generation = int(self._state("generation")) + 1
+        self._pending_changes += 1
+        self._pending_token ^= token
+        if not self.conn.in_transaction:  # a write outside transaction(): record it now
+            self._flush_snapshot()
+
+    def _flush_snapshot(self) -> None:
+        if not self._pending_changes:
+            return
+        digest = int(self._state("digest"), 16) ^ self._pending_token
+        generation = int(self._state("generation")) + self._pending_changes
         self.conn.executemany(
             "UPDATE corpus_state SET value = ? WHERE key = ?",
             [(format(digest, "x"), "digest"), (str(generation), "generation")],
         )
+        self._pending_changes = 0
+        self._pending_token = 0
 
     def snapshot(self) -> str:
         """Identifies the exact set of document versions in the store ("g<generation>-<digest>")."""
@@ -152,7 +170,7 @@ class Store:
             with self.savepoint():
                 self._insert(doc, content_hash, source_file)
                 self._change(doc.source_id, "added", None, doc.version)
-                self._bump(_doc_token(doc.source_id, content_hash))
+            self._bump(_doc_token(doc.source_id, content_hash))
             return UpsertOutcome.INGESTED
         doc_id, old_hash, old_rank, old_version, old_retracted = row
         if old_hash == content_hash:
@@ -171,7 +189,7 @@ class Store:
             self._insert(doc, content_hash, source_file, doc_id=doc_id)
             kind = "retracted" if doc.retracted and not old_retracted else "updated"
             self._change(doc.source_id, kind, old_version, doc.version)
-            self._bump(_doc_token(doc.source_id, old_hash) ^ _doc_token(doc.source_id, content_hash))
+        self._bump(_doc_token(doc.source_id, old_hash) ^ _doc_token(doc.source_id, content_hash))
         return UpsertOutcome.UPDATED
 
     def delete(self, source_id: str) -> bool:
@@ -183,7 +201,7 @@ class Store:
                           old.document.version_rank, old.content_hash, "deleted")
             self.conn.execute("DELETE FROM documents WHERE id = ?", (old.id,))
             self._change(source_id, "deleted", old.document.version, None)
-            self._bump(_doc_token(source_id, old.content_hash))
+        self._bump(_doc_token(source_id, old.content_hash))
         return True
 
     def _insert(self, doc: Document, content_hash: str, source_file: str,

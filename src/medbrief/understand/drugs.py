@@ -69,6 +69,10 @@ class DrugLexicon:
                 names[term] = generic
         for brand, generic in BRANDS.items():
             names.setdefault(brand, generic)
+            names.setdefault(generic, generic)
+        for members in DRUG_CLASSES.values():  # class members the team lists, e.g. tizanidine
+            for generic in members:
+                names.setdefault(generic, generic)
         # salts: "tramadol hydrochloride" -> "tramadol" when the base name is known
         for name in list(names):
             base = name.split()[0]
