@@ -472,3 +472,32 @@ def test_real_ngc_folder(shared_data: Path) -> None:
     assert spasticity, "some guideline recommends on baclofen"
     cp = docs["NGC:7677"]
     assert any("baclofen" in p.text and p.meta.get("strength") == "U" for p in recs(cp))
+
+
+def _summary(recommendations_html: str) -> bytes:
+    return (
+        '<Version><Section Name="General">'
+        '<Field Name="Guideline Title"><FieldValue Value="Synthetic imaging criteria"/></Field>'
+        f'<Field Name="Major Recommendations"><FieldValue Value="{_attr(recommendations_html)}"/>'
+        "</Field></Section></Version>"
+    ).encode()
+
+
+def test_rating_tables_grade_their_rows() -> None:
+    html = (
+        "<p><strong><span style='text-decoration: underline;'>Variant 1:</span> Adult with a"
+        " sore knee.</strong></p><table><thead><tr><th>Radiologic Procedure</th><th>Rating</th>"
+        "<th>Comments</th></tr></thead><tbody><tr><td>X-ray knee</td><td>9</td><td>First test."
+        "</td></tr><tr><td>CT knee</td><td>2</td><td></td></tr></tbody></table>"
+        "<p><strong>Footnotes</strong></p><p>1 Example footnote.</p>"
+    )
+    doc = parse_bytes(_summary(html), "ngc-7.xml")[0]
+    assert isinstance(doc, Document)
+    rows = recs(doc)
+    assert [p.text for p in rows] == ["X-ray knee | 9 | First test.", "CT knee | 2"]
+    assert (
+        rows[0].meta["strength"] == "9" and rows[0].meta["appropriateness"] == "usually appropriate"
+    )
+    assert rows[1].meta["appropriateness"] == "usually not appropriate"
+    assert rows[0].meta["heading"] == "Variant 1: Adult with a sore knee."
+    assert [p.section for p in doc.passages if "footnote" in p.text] == ["note"]

@@ -95,8 +95,8 @@ def stats(as_json: bool) -> None:
     click.echo(f"corpus snapshot: {st.snapshot}")
     click.echo(f"documents: {st.documents:,}   passages: {st.passages:,}")
     click.echo("\nby tier:")
-    for tier, n in st.by_tier.items():
-        click.echo(f"  {tier:<10} {n['documents']:>8,} documents {n['passages']:>10,} passages")
+    for tier, counts in st.by_tier.items():
+        click.echo(f"  {tier:<10} {counts['documents']:>8,} documents {counts['passages']:>10,} passages")
     click.echo("\nby source format:")
     for fmt, n in st.by_format.items():
         click.echo(f"  {fmt:<16} {n:>8,}")

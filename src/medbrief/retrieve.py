@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from medbrief.models import StudyDesign, Tier
 from medbrief.settings import Settings

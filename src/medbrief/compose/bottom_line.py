@@ -57,7 +57,7 @@ def indication_bottom_line(label: StoredDocument, generic: str, q: Question,
     indications = spans_in(label, ("indications",))
     phrases = indication_phrases(indications)
     if phrases and status.status != "labeled":
-        text = f"The {generic} label covers " + "; and ".join(p for _, p in phrases[:2]) + "."
+        text = f"Labeled use ({generic}): " + "; ".join(p for _, p in phrases[:2]) + "."
         summary.append(reg.claim(text, [(label, s) for s, _ in phrases[:2]],
                                  terms=[p for _, p in phrases[:2]]))
     decided = {(s.passage.id, s.start) for s in status.spans} if status.status != "off_label" \

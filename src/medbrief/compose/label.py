@@ -42,7 +42,7 @@ NEGATION = re.compile(r"\b(?:(?:has|have|is|are) )?(?:not (?:been )?(?:establish
 ABRUPT = re.compile(r"abrupt|suddenly|taper|reduce\w* .*slowly|gradual", re.I)
 _INDICATION_LEAD = re.compile(
     r"\b(?:indicated (?:for|as|in|to)|useful for|useful in|of some value in|used (?:for|to|in)"
-    r"|approved for)\s+(?:the\s+)?", re.I)
+    r"|approved (?:for|to)|labell?ed (?:for|to))\s+(?:the\s+)?", re.I)
 SAFETY_CUES: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("withdrawal", "Stopping the drug / withdrawal",
      re.compile(r"withdraw|abrupt|discontinu|taper", re.I),

@@ -14,7 +14,8 @@ INSUFFICIENT = re.compile(r"\b(insufficient evidence|no recommendation|unable to
 AGAINST = re.compile(r"\b(recommends? against|suggests? against|do not (offer|use|prescribe|recommend)"
                      r"|should not|not recommended|avoid|against the use|insufficient evidence"
                      r"|no evidence|not effective|not be used|weak against|strong against)\b", re.I)
-FOR = re.compile(r"\b(recommend|suggest|should (select|use|offer|consider|be (used|offered|considered))"
+FOR = re.compile(r"\b(recommend|suggest|should (select|use|offer|consider|pick|choose|try"
+                 r"|be (used|offered|considered|tried))"
                  r"|consider|offer|may be (used|considered|offered)|is an option|options? include"
                  r"|first-line|effective|strong for|weak for)\b", re.I)
 CONCLUSION_SECTIONS = ("conclusions", "conclusion", "interpretation", "discussion")

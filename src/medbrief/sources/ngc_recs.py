@@ -16,7 +16,17 @@ block becomes one of:
 ``grading``
     the grade definitions at the end of the field and the preamble announcing them.
 ``note``
-    NGC notes ("Note from the National Guideline Clearinghouse ...") and list lead-ins.
+    NGC notes ("Note from the National Guideline Clearinghouse ..."), list lead-ins, clinical
+    questions (PICO paragraphs ending in "?"), footnotes and the header row of a statement table.
+
+Tables: when a table's header row names a grade column ("Rating", "Strength of Recommendation",
+"Quality of the Evidence", ...) or a "Recommendation" column, each later row is a statement and its
+grade is read from those cells (ACR Appropriateness Criteria ratings 1-9 become
+``strength`` with ``strength_scale`` and ``appropriateness``). Headings that state a grade
+("Class IIa", "Level A recommendations", a "RECOMMENDED" table group row) grade the statements
+under them (``strength_basis: heading``). Summaries that state NICE's wording convention get a
+strength from the wording ("offer"/"do not offer" strong, "consider" conditional;
+``strength_basis: wording``); grades written next to the statement have ``strength_basis: stated``.
 
 Nothing is reworded: a segment's text is its blocks' text joined with newlines.
 """
