@@ -45,12 +45,12 @@ class Sentence(BaseModel):
 class BottomLine(BaseModel):
     verdict: Sentence | None = None
     summary: list[Sentence] = Field(default_factory=list)
-    status: str = Field(
-        default="answered",
-        description="answered | insufficient_evidence; for indication questions also the label "
-        "status: labeled | excluded | off_label",
+    status: Literal["answered", "insufficient_evidence"] = "answered"
+    label_status: Literal["labeled", "excluded", "off_label"] | None = Field(
+        default=None,
+        description="for 'does drug X treat condition Y' questions: is Y a labeled indication, "
+        "explicitly excluded by the label, or not mentioned (off-label)",
     )
-    label_status: str | None = None
 
 
 class Section(BaseModel):
@@ -102,6 +102,7 @@ class Understanding(BaseModel):
 
 
 class Answer(BaseModel):
+    schema_version: Literal["1"] = "1"
     id: str = Field(description="stable id: hash of question, audience, snapshot and settings")
     question: str
     audience: Audience = "physician"

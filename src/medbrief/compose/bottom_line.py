@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, cast
+
 from medbrief.answer import BottomLine, Sentence
 from medbrief.compose.citations import CitationRegistry
 from medbrief.compose.label import (
@@ -32,8 +34,12 @@ def _drug_title(generic: str) -> str:
     return generic[:1].upper() + generic[1:]
 
 
-def indication_bottom_line(label: StoredDocument, generic: str, q: Question,
-                           reg: CitationRegistry) -> tuple[Sentence | None, list[Sentence], str | None]:
+LabelStatus = Literal["labeled", "excluded", "off_label"]
+
+
+def indication_bottom_line(
+    label: StoredDocument, generic: str, q: Question, reg: CitationRegistry,
+) -> tuple[Sentence | None, list[Sentence], LabelStatus | None]:
     status = indication_status(label, q)
     if status is None:
         return None, [], None
@@ -65,7 +71,7 @@ def indication_bottom_line(label: StoredDocument, generic: str, q: Question,
     for span in negative_indications(label)[:2]:
         if (span.passage.id, span.start) not in decided:
             summary.append(reg.quote(label, span))
-    return verdict, summary, status.status
+    return verdict, summary, cast(LabelStatus, status.status)
 
 
 def guideline_sentences(spans: list[TierSpan], q: Question,
@@ -107,7 +113,7 @@ def build_bottom_line(
 ) -> BottomLine:
     verdict: Sentence | None = None
     summary: list[Sentence] = []
-    label_status: str | None = None
+    label_status: LabelStatus | None = None
     first_generic = next(iter(ev.labels), None)
     if first_generic and q.intent in ("role_indication", "general") and q.conditions:
         label = ev.labels[first_generic]

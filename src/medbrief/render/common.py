@@ -117,8 +117,6 @@ def sentence_line(sentence: Sentence) -> str:
 def label_status_text(answer: Answer) -> str | None:
     """Human wording of the FDA-label status of an indication question, if the answer has one."""
     raw = answer.bottom_line.label_status
-    if raw is None and answer.bottom_line.status in LABEL_STATUS_TEXT:
-        raw = answer.bottom_line.status
     if not raw:
         return None
     return LABEL_STATUS_TEXT.get(raw, clean(raw.replace("_", " ")))
