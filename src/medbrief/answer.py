@@ -118,6 +118,8 @@ class Answer(BaseModel):
     created_at: str = ""
     passages: list[ScoredPassage] = Field(default_factory=list)
     dropped_sentences: int = Field(default=0, description="sentences removed by verification")
+    previous_id: str | None = Field(default=None,
+                                    description="the answer this one follows up, if any")
 
     @property
     def insufficient(self) -> bool:

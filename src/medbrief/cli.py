@@ -185,8 +185,10 @@ def index_rebuild() -> None:
               default="physician", show_default=True, help="Who the answer is written for.")
 @click.option("--ensure-data", is_flag=True,
               help="If the store is empty, ingest the demo evidence pack first.")
+@click.option("--after", "after", metavar="ANSWER_ID", default=None,
+              help="Ask a follow-up in the context of an earlier answer.")
 @friendly_errors
-def ask(question: str, fmt: str, audience: str, ensure_data: bool) -> None:
+def ask(question: str, fmt: str, audience: str, ensure_data: bool, after: str | None) -> None:
     """Answer a clinical QUESTION from the evidence, tier by tier, every sentence cited."""
     from medbrief.compose.answerer import Engine
     from medbrief.render import render
@@ -201,7 +203,7 @@ def ask(question: str, fmt: str, audience: str, ensure_data: bool) -> None:
                        "(demo content, not reviewed).", err=True)
             report = ingest_paths(store, [demo_pack_path()])
             click.echo(report.summary(), err=True)
-        answer = Engine(store).ask(question, audience=audience)  # type: ignore[arg-type]
+        answer = Engine(store).ask(question, audience=audience, after=after)  # type: ignore[arg-type]
     finally:
         store.close()
     click.echo(render(answer, fmt))

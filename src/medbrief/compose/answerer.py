@@ -15,6 +15,8 @@ from medbrief.compose.tiers import guideline_spans, research_spans
 from medbrief.compose.verify import verify_answer
 from medbrief.retrieve import Evidence, Retriever
 from medbrief.settings import Settings
+from medbrief.errors import InputError
+from medbrief.store.answers import load_answer, save_answer
 from medbrief.store.index import get_index
 from medbrief.store.repository import Store
 from medbrief.understand.question import Question, Understander
@@ -33,8 +35,10 @@ TIER_TITLES = {"guidelines": "From the Guidelines", "label": "From the FDA Drug 
                "research": "From the Research"}
 
 
-def answer_id(question: str, audience: str, snapshot: str, settings_hash: str) -> str:
-    blob = "\x00".join((" ".join(question.lower().split()), audience, snapshot, settings_hash))
+def answer_id(question: str, audience: str, snapshot: str, settings_hash: str,
+              after: str | None = None) -> str:
+    blob = "\x00".join((" ".join(question.lower().split()), audience, snapshot, settings_hash,
+                        after or ""))
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -48,18 +52,34 @@ class Engine:
         self.index = get_index(store, self.settings.search_backend)
         self.retriever = Retriever(store, self.index, self.settings)
 
-    def ask(self, question: str, audience: Audience = "physician") -> Answer:
-        q = self.understander.understand(question)
+    def ask(self, question: str, audience: Audience = "physician", after: str | None = None,
+            save: bool = True) -> Answer:
+        """Answer ``question``; ``after`` is a previous answer id whose context a follow-up keeps.
+
+        The answer is saved (``save``) so it can be shown again, followed up or made an article.
+        """
+        context = None
+        if after is not None:
+            previous = load_answer(self.store, after)
+            if previous is None:
+                raise InputError(f"no saved answer with id {after!r}; use the id printed at the "
+                                 "bottom of an earlier answer")
+            context = self.understander.understand(previous.question)
+        q = self.understander.understand(question, context)
         ev = self.retriever.gather(q)
         answer = compose(q, ev, self.settings, audience)
         answer.corpus_snapshot = self.store.snapshot()
         answer.settings_hash = self.settings.settings_hash()
-        answer.id = answer_id(question, audience, answer.corpus_snapshot, answer.settings_hash)
+        answer.id = answer_id(question, audience, answer.corpus_snapshot, answer.settings_hash,
+                              after)
         verify_answer(answer, self.store)
         if answer.bottom_line.verdict is None:
             answer.bottom_line.status = "insufficient_evidence"
             answer.bottom_line.summary = []
         answer.follow_up_questions = follow_up_questions(q, ev, self.understander)
+        answer.previous_id = after
+        if save:
+            save_answer(self.store, answer, previous_id=after)
         return answer
 
 

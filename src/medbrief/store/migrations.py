@@ -115,8 +115,28 @@ def _m1_evidence(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m2_answers(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE answers (
+            id TEXT PRIMARY KEY,
+            question TEXT NOT NULL,
+            audience TEXT NOT NULL,
+            previous_id TEXT REFERENCES answers(id),
+            corpus_snapshot TEXT NOT NULL,
+            settings_hash TEXT NOT NULL,
+            answer_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX answers_previous ON answers(previous_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     (1, "evidence store", _m1_evidence),
+    (2, "saved answers", _m2_answers),
 ]
 
 

@@ -48,7 +48,28 @@ class Understander:
     def from_store(cls, store: Store) -> Understander:
         return cls(DrugLexicon.from_store(store), ConditionVocabulary.from_store(store))
 
-    def understand(self, text: str) -> Question:
+    def understand(self, text: str, context: Question | None = None) -> Question:
+        """Parse ``text``; a follow-up (``context`` = the previous question) inherits what it omits.
+
+        "what about tizanidine?" after a baclofen/back-pain question keeps the condition and the
+        intent; "what is the dose?" after it keeps the drug.
+        """
+        q = self._parse(text)
+        if context is None:
+            return q
+        if not q.drugs and not q.named_classes:
+            q.drugs = list(context.drugs)
+        if not q.conditions:
+            q.conditions = list(context.conditions)
+        if q.intent == "general" and context.intent != "general":
+            q.intent = context.intent
+        for d in q.drugs:
+            for c in classes_of(d.generic):
+                if c not in q.classes:
+                    q.classes.append(c)
+        return q
+
+    def _parse(self, text: str) -> Question:
         clean = " ".join(text.split())
         if not clean:
             raise InputError("the question is empty; ask e.g. \"What is the maximum dose of baclofen?\"")
