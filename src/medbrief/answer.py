@@ -40,6 +40,14 @@ class Sentence(BaseModel):
     check: CheckKind = "quote"
     terms: list[str] = Field(default_factory=list)
     absent_terms: list[str] = Field(default_factory=list)
+    source_text: str | None = Field(
+        default=None,
+        description="for plain-language sentences: the verified evidence sentence it came from",
+    )
+    steps: list[str] = Field(
+        default_factory=list,
+        description="the recorded, deterministic steps that turn source_text into text",
+    )
 
 
 class BottomLine(BaseModel):
@@ -99,6 +107,21 @@ class Understanding(BaseModel):
     intent: str = "general"
     secondary_intents: list[str] = Field(default_factory=list)
     drug_classes: list[str] = Field(default_factory=list)
+    populations: list[str] = Field(default_factory=list)
+
+
+class Notice(BaseModel):
+    """Text that is not evidence and so carries no citation: urgent-care and advice notices."""
+
+    kind: Literal["urgent", "crisis", "advice"]
+    text: str
+
+
+class Readability(BaseModel):
+    audience: Audience
+    fk_grade: float = Field(description="Flesch-Kincaid grade of the answer's sentences")
+    sentences: int
+    words: int
 
 
 class Answer(BaseModel):
@@ -112,6 +135,9 @@ class Answer(BaseModel):
     safety: list[SafetyItem] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     follow_up_questions: list[str] = Field(default_factory=list)
+    notices: list[Notice] = Field(default_factory=list,
+                                  description="urgent-care notice first when triage flags risk")
+    readability: Readability | None = None
     disclaimer: str = ""
     corpus_snapshot: str = ""
     settings_hash: str = ""

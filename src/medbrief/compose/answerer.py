@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from medbrief.answer import Answer, Audience, ScoredPassage, Section, Understanding
+from medbrief.answer import Answer, Audience, Notice, ScoredPassage, Section, Understanding
+from medbrief.audience.adapt import adapt
+from medbrief.audience.triage import CRISIS_NOTICE, triage
 from medbrief.compose.bottom_line import build_bottom_line
 from medbrief.compose.citations import CitationRegistry
 from medbrief.compose.followups import follow_up_questions
@@ -13,9 +15,9 @@ from medbrief.compose.label import dose_spans, safety_items, select_label_spans
 from medbrief.compose.spans import Span
 from medbrief.compose.tiers import guideline_spans, research_spans
 from medbrief.compose.verify import verify_answer
+from medbrief.errors import InputError
 from medbrief.retrieve import Evidence, Retriever
 from medbrief.settings import Settings
-from medbrief.errors import InputError
 from medbrief.store.answers import load_answer, save_answer
 from medbrief.store.index import get_index
 from medbrief.store.repository import Store
@@ -64,7 +66,9 @@ class Engine:
             if previous is None:
                 raise InputError(f"no saved answer with id {after!r}; use the id printed at the "
                                  "bottom of an earlier answer")
-            context = self.understander.understand(previous.question)
+            u = previous.understanding
+            context = self.understander.restore(previous.question, u.drugs, u.conditions,
+                                                u.intent, u.populations)
         q = self.understander.understand(question, context)
         ev = self.retriever.gather(q)
         answer = compose(q, ev, self.settings, audience)
@@ -76,6 +80,11 @@ class Engine:
         if answer.bottom_line.verdict is None:
             answer.bottom_line.status = "insufficient_evidence"
             answer.bottom_line.summary = []
+        adapt(answer)
+        verify_answer(answer, self.store)  # the plain-language text must re-derive and verify
+        flags = triage(question)
+        answer.notices[:0] = [Notice(kind="crisis" if n == CRISIS_NOTICE else "urgent", text=n)
+                              for n in flags.notices()]
         answer.follow_up_questions = follow_up_questions(q, ev, self.understander)
         answer.previous_id = after
         if save:
@@ -131,6 +140,8 @@ def compose(q: Question, ev: Evidence, settings: Settings, audience: Audience) -
     safety = []
     for label in list(ev.labels.values())[:2]:
         safety.extend(safety_items(label, reg, q))
+    if q.intent == "stopping_withdrawal":  # abrupt-withdrawal risk leads when stopping is asked
+        safety.sort(key=lambda item: 0 if item.kind == "withdrawal" else 1)
     understanding = Understanding(
         drugs=q.generics,
         drug_mentions=[{"generic": d.generic, "text": d.text, "how": d.how} for d in q.drugs],
@@ -138,6 +149,7 @@ def compose(q: Question, ev: Evidence, settings: Settings, audience: Audience) -
         intent=q.intent,
         secondary_intents=q.secondary,
         drug_classes=q.classes,
+        populations=q.populations,
     )
     public = audience in ("patient", "caregiver")
     return Answer(

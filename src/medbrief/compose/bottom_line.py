@@ -62,10 +62,10 @@ def indication_bottom_line(
     summary: list[Sentence] = []
     indications = spans_in(label, ("indications",))
     phrases = indication_phrases(indications)
-    if phrases and status.status != "labeled":
-        text = f"Labeled use ({generic}): " + "; ".join(p for _, p in phrases[:2]) + "."
-        summary.append(reg.claim(text, [(label, s) for s, _ in phrases[:2]],
-                                 terms=[p for _, p in phrases[:2]]))
+    if status.status != "labeled":
+        for span, phrase in phrases[:2]:
+            summary.append(reg.claim(f"Labeled use ({generic}): {phrase}.", [(label, span)],
+                                     terms=[phrase]))
     decided = {(s.passage.id, s.start) for s in status.spans} if status.status != "off_label" \
         else set()
     for span in negative_indications(label)[:2]:

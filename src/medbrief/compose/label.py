@@ -140,6 +140,12 @@ def select_label_spans(label: StoredDocument, q: Question, limit: int) -> list[S
     intent = q.intent
     sections = INTENT_SECTIONS.get(intent, INTENT_SECTIONS["general"])
     cue = INTENT_CUES.get(intent, INTENT_CUES["general"])
+    population = {"children": "pediatric", "older adults": "geriatric"}
+    focus = tuple(population[p] for p in q.populations if p in population)
+    if focus:  # "and for children?": the label's own words on that population come first
+        sections = focus + tuple(s for s in sections if s not in focus)
+        cue = re.compile(f"{cue.pattern}|child|pediatric|infant|adolescent|elderly|geriatric",
+                         re.I)
     spans = spans_in(label, sections)
     other_drugs = [g for g in q.generics if g not in label.document.drugs]
     scored: list[tuple[float, int, Span]] = []
@@ -157,6 +163,8 @@ def select_label_spans(label: StoredDocument, q: Question, limit: int) -> list[S
                                                                 "contraindications", "overdosage"):
             score += 2.0 - 0.1 * i  # these sections are short: keep them whole, in order
         dedicated = DEDICATED.get(intent)
+        if dedicated is not None and focus:
+            dedicated = dedicated + focus
         if dedicated is None or span.passage.section in dedicated or cue.search(text):
             scored.append((score, i, span))
     best = sorted(scored, key=lambda t: (-t[0], t[1]))[:limit]

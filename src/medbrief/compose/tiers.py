@@ -30,7 +30,14 @@ class TierSpan:
     named_drug: bool  # the sentence names the drug itself (not only its class)
 
 
+_CONDITION_CLAUSE = re.compile(r"^\s*(?:if|when|where|for people|in people|in patients|for patients)"
+                               r"\b[^,]*,\s*", re.I)
+
+
 def stance_of(text: str) -> str:
+    """For / against / insufficient / neutral, judged on the main clause ("If X fails, consider
+    Y" recommends Y: the failure in the condition is not a stance)."""
+    text = _CONDITION_CLAUSE.sub("", text)
     if INSUFFICIENT.search(text):
         return "insufficient"
     if AGAINST.search(text):

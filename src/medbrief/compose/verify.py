@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from medbrief.answer import Answer, Sentence
+from medbrief.audience.plain import derive
 from medbrief.compose.citations import renumber
 from medbrief.store.repository import Store, StoredPassage
 
@@ -28,6 +29,14 @@ def _has(text: str, term: str) -> bool:
 def sentence_ok(sentence: Sentence, passages: dict[int, StoredPassage]) -> bool:
     if not sentence.support or not sentence.citations:
         return False
+    base = sentence.text
+    if sentence.source_text is not None:  # plain language: must re-derive from the source
+        try:
+            if derive(sentence.source_text, sentence.steps) != sentence.text:
+                return False
+        except (ValueError, KeyError):
+            return False
+        base = sentence.source_text
     quotes: list[str] = []
     for s in sentence.support:
         p = passages.get(s.passage_id)
@@ -40,7 +49,7 @@ def sentence_ok(sentence: Sentence, passages: dict[int, StoredPassage]) -> bool:
         quotes.append(_norm(s.quote))
     joined = " ".join(quotes)
     if sentence.check == "quote":
-        return _norm(sentence.text) in quotes
+        return _norm(base) in quotes
     if any(not _has(joined, t) for t in sentence.terms):
         return False
     if sentence.absent_terms:

@@ -134,9 +134,146 @@ def _m2_answers(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m3_editorial(conn: sqlite3.Connection) -> None:
+    """Editorial workflow: people, API tokens, articles and their versions, the audit trail."""
+    run_script(
+        conn,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by INTEGER REFERENCES users(id),
+            revoked_at TEXT,
+            revoked_by INTEGER REFERENCES users(id)
+        );
+        CREATE TABLE user_roles (
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            role TEXT NOT NULL CHECK (role IN ('editor', 'reviewer', 'admin')),
+            PRIMARY KEY (user_id, role)
+        );
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            token_hash TEXT NOT NULL UNIQUE,   -- sha256 hex of the token; the token is never stored
+            prefix TEXT NOT NULL,              -- first characters, to tell tokens apart in lists
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            question TEXT NOT NULL,
+            audience TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('submitted', 'under_review', 'approved',
+                                                   'changes_requested', 'retired')),
+            revision INTEGER NOT NULL DEFAULT 1,   -- optimistic concurrency: +1 on every write
+            current_version INTEGER NOT NULL,
+            approved_version INTEGER,
+            approved_at TEXT,
+            approved_by INTEGER REFERENCES users(id),
+            claimed_by INTEGER REFERENCES users(id),
+            created_at TEXT NOT NULL,
+            created_by INTEGER REFERENCES users(id),
+            content_updated_at TEXT NOT NULL,      -- "last updated": content changes only
+            status_changed_at TEXT NOT NULL,
+            evidence_changed_at TEXT,              -- set by the stale-evidence check
+            evidence_note TEXT
+        );
+        CREATE INDEX articles_status ON articles(status);
+
+        CREATE TABLE article_versions (
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            version INTEGER NOT NULL,
+            answer_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            audience TEXT NOT NULL,
+            answer_json TEXT NOT NULL,
+            corpus_snapshot TEXT NOT NULL,
+            settings_hash TEXT NOT NULL,
+            evidence_cursor INTEGER NOT NULL,      -- last evidence_changes.id when saved
+            created_at TEXT NOT NULL,
+            created_by INTEGER REFERENCES users(id),
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (article_id, version)
+        );
+        CREATE INDEX article_versions_answer ON article_versions(answer_id);
+
+        CREATE TABLE article_citations (
+            article_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            source_id TEXT NOT NULL,
+            source_version TEXT,
+            tier TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (article_id, version, source_id),
+            FOREIGN KEY (article_id, version) REFERENCES article_versions(article_id, version)
+        );
+        CREATE INDEX article_citations_source ON article_citations(source_id);
+
+        CREATE TABLE article_events (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users(id),   -- NULL: the system (stale-evidence check)
+            actor TEXT NOT NULL,                     -- display name at the time
+            action TEXT NOT NULL,
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            version INTEGER NOT NULL,                -- the content version acted on
+            revision INTEGER NOT NULL,               -- the article revision after the event
+            settings_hash TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX article_events_article ON article_events(article_id, id);
+
+        CREATE TABLE check_reports (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            checker TEXT NOT NULL DEFAULT '',
+            contradicted INTEGER NOT NULL CHECK (contradicted >= 0),
+            report_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by INTEGER REFERENCES users(id),
+            FOREIGN KEY (article_id, version) REFERENCES article_versions(article_id, version)
+        );
+        CREATE INDEX check_reports_version ON check_reports(article_id, version, id);
+
+        CREATE TABLE editorial_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TRIGGER article_events_no_update BEFORE UPDATE ON article_events BEGIN
+            SELECT RAISE(ABORT, 'article_events is append-only');
+        END;
+        CREATE TRIGGER article_events_no_delete BEFORE DELETE ON article_events BEGIN
+            SELECT RAISE(ABORT, 'article_events is append-only');
+        END;
+        CREATE TRIGGER article_versions_no_update BEFORE UPDATE ON article_versions BEGIN
+            SELECT RAISE(ABORT, 'article_versions is append-only');
+        END;
+        CREATE TRIGGER article_versions_no_delete BEFORE DELETE ON article_versions BEGIN
+            SELECT RAISE(ABORT, 'article_versions is append-only');
+        END;
+        CREATE TRIGGER check_reports_no_update BEFORE UPDATE ON check_reports BEGIN
+            SELECT RAISE(ABORT, 'check_reports is append-only');
+        END;
+        CREATE TRIGGER check_reports_no_delete BEFORE DELETE ON check_reports BEGIN
+            SELECT RAISE(ABORT, 'check_reports is append-only');
+        END;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     (1, "evidence store", _m1_evidence),
     (2, "saved answers", _m2_answers),
+    (3, "editorial workflow", _m3_editorial),
 ]
 
 

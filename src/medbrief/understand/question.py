@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from medbrief.errors import InputError
@@ -9,8 +10,15 @@ from medbrief.store.repository import Store
 from medbrief.understand.conditions import ConditionMention, ConditionVocabulary
 from medbrief.understand.drugs import DrugLexicon, DrugMention, classes_of, find_classes
 from medbrief.understand.intent import classify
+from medbrief.understand.vocabulary import CONDITION_SYNONYMS
 
 MAX_QUESTION_CHARS = 2000
+_POPULATIONS = (
+    ("children", re.compile(r"\b(child|children|kids?|pediatric|paediatric|infants?|toddlers?"
+                            r"|adolescents?|teens?|teenagers?)\b", re.I)),
+    ("older adults", re.compile(r"\b(elderly|older (adults?|people|patients)|geriatric"
+                                r"|seniors?)\b", re.I)),
+)
 
 
 @dataclass(slots=True)
@@ -22,6 +30,7 @@ class Question:
     secondary: list[str] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)  # classes named or implied by the drugs
     named_classes: list[str] = field(default_factory=list)  # classes named in the question
+    populations: list[str] = field(default_factory=list)  # children | older adults
 
     @property
     def generics(self) -> list[str]:
@@ -63,10 +72,22 @@ class Understander:
             q.conditions = list(context.conditions)
         if q.intent == "general" and context.intent != "general":
             q.intent = context.intent
+        for pop in context.populations:
+            if pop not in q.populations and not q.populations:
+                q.populations.append(pop)
         for d in q.drugs:
             for c in classes_of(d.generic):
                 if c not in q.classes:
                     q.classes.append(c)
+        return q
+
+    def restore(self, text: str, drugs: list[str], conditions: list[str], intent: str,
+                populations: list[str]) -> Question:
+        """Rebuild a previous question from its saved understanding (follow-up chains)."""
+        q = Question(text, [DrugMention(g, g, "context") for g in drugs],
+                     [ConditionMention(c, c, CONDITION_SYNONYMS.get(c, (c,))) for c in conditions],
+                     intent, [], [], [], list(populations))
+        q.classes = [c for g in drugs for c in classes_of(g)]
         return q
 
     def _parse(self, text: str) -> Question:
@@ -87,4 +108,5 @@ class Understander:
             for c in classes_of(d.generic):
                 if c not in classes:
                     classes.append(c)
-        return Question(clean, drugs, conditions, intent, secondary, classes, named)
+        populations = [name for name, rx in _POPULATIONS if rx.search(clean)]
+        return Question(clean, drugs, conditions, intent, secondary, classes, named, populations)

@@ -1,0 +1,1 @@
+"""Reader personalisation: plain language for patients and caregivers, triage, readability."""
