@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from medbrief.editorial.stale import check_stale_evidence
 from medbrief.models import Deletion, Document, RecordError
 from medbrief.sources import PARSERS
 from medbrief.sources.base import SNIFF_BYTES, Parser, SourceError
@@ -251,6 +252,7 @@ def ingest_paths(
             continue
         for blob in blobs:
             _ingest_blob(store, blob, report, note, on_record)
+    check_stale_evidence(store)  # approved articles citing changed evidence go back to review
     report.seconds = time.perf_counter() - started
     return report
 
