@@ -80,6 +80,25 @@ def schedule(text: str) -> str:
 
 
 
+_CLAUSES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r",\s+which\s+(?=(?:is|are|was|were|may|can|could|might|has|have|causes?|"
+                r"leads?|results?|increases?|reduces?)\b)"), ". This "),
+    (re.compile(r",\s+and\s+(?=(?:it|they|this|these|patients|people|you|the drug|the dose)\s+"
+                r"(?:is|are|was|were|may|can|should|must|has|have|will|could)\b)"), ". "),
+    (re.compile(r",?\s+because\s+(?=\w+\s+\w+\s+\w+)"), ". This is because "),
+    (re.compile(r";\s+however,\s+"), ". However, "),
+)
+
+
+def clauses(text: str) -> str:
+    """Break long sentences at clause joints into separate sentences (split happens later)."""
+    if len(text.split()) <= MAX_WORDS:
+        return text
+    for rx, repl in _CLAUSES:
+        text = rx.sub(repl, text)
+    return re.sub(r"\. ([a-z])", lambda m: ". " + m.group(1).upper(), text)
+
+
 _FRONT = re.compile(r"^(For people with|For patients with|In people with|If|When) ([^,]{8,}?), "
                     r"([a-z].{15,}?)\.?$")
 
@@ -123,8 +142,9 @@ def split(text: str) -> list[str]:
 
 
 STEPS: dict[str, Callable[[str], str]] = {"glossary": glossary, "doses": doses, "cleanup": cleanup,
-                                          "schedule": schedule, "front_clause": front_clause}
-PLAIN_STEPS = ("glossary", "doses", "schedule", "cleanup", "front_clause")
+                                          "schedule": schedule, "front_clause": front_clause,
+                                          "clauses": clauses}
+PLAIN_STEPS = ("glossary", "doses", "schedule", "cleanup", "front_clause", "clauses")
 
 
 def derive(source: str, steps: list[str]) -> str:
