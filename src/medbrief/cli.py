@@ -209,6 +209,17 @@ def ask(question: str, fmt: str, audience: str, ensure_data: bool, after: str | 
     click.echo(render(answer, fmt))
 
 
+def _register_subcommands() -> None:
+    """Commands that live with their feature (editorial workflow, web app, checks, evaluation)."""
+    from medbrief.editorial.cli import article, review, users
+
+    for command in (review, users, article):
+        main.add_command(command)
+
+
+_register_subcommands()
+
+
 def run() -> None:
     """Console entry point: an unexpected failure is one line, not a traceback.
 
