@@ -212,8 +212,9 @@ def ask(question: str, fmt: str, audience: str, ensure_data: bool, after: str | 
 def _register_subcommands() -> None:
     """Commands that live with their feature (editorial workflow, web app, checks, evaluation)."""
     from medbrief.editorial.cli import article, review, users
+    from medbrief.web.cli import serve
 
-    for command in (review, users, article):
+    for command in (review, users, article, serve):
         main.add_command(command)
 
 
