@@ -211,10 +211,13 @@ def ask(question: str, fmt: str, audience: str, ensure_data: bool, after: str | 
 
 def _register_subcommands() -> None:
     """Commands that live with their feature (editorial workflow, web app, checks, evaluation)."""
+    from medbrief.checking.cli import check
+    from medbrief.checking.review_hook import review_check
     from medbrief.editorial.cli import article, review, users
     from medbrief.web.cli import serve
 
-    for command in (review, users, article, serve):
+    review.add_command(review_check)
+    for command in (review, users, article, serve, check):
         main.add_command(command)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from medbrief.answer import Sentence
 from medbrief.audience.glossary import DOSE_WORDS, GLOSSARY
@@ -35,8 +35,12 @@ def _keep_case(match: re.Match[str], replacement: str) -> str:
 
 def glossary(text: str) -> str:
     for rx, repl in _glossary():
-        text = rx.sub(lambda m, r=repl: _keep_case(m, r), text)
+        text = rx.sub(partial(_apply, repl), text)
     return text
+
+
+def _apply(replacement: str, match: re.Match[str]) -> str:
+    return _keep_case(match, replacement)
 
 
 def doses(text: str) -> str:

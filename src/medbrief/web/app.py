@@ -65,6 +65,8 @@ def editorial_review_lookup(db_path: Path) -> ReviewLookup:
 
 def create_app(engine: Engine, *, review_lookup: ReviewLookup | None = None,
                policy_path: Path | None = None) -> FastAPI:
+    from medbrief.checking.checker import Checker
+    from medbrief.checking.web import check_router
     from medbrief.editorial.api import EditorialHTTPException, editorial_store
     from medbrief.editorial.api import router as editorial_api
     from medbrief.editorial.pages import router as editorial_pages
@@ -82,6 +84,7 @@ def create_app(engine: Engine, *, review_lookup: ReviewLookup | None = None,
     app.include_router(api.router)
     app.include_router(editorial_api)
     app.include_router(editorial_pages)
+    app.include_router(check_router(lambda: Checker(engine), lock=state.service.lock))
 
     def store_of_engine() -> Iterator[Store]:
         # the editorial routes use the same store file as the answers, on their own connection

@@ -68,6 +68,11 @@ class AnswerService:
         self.asked = 0  # Engine.ask calls made (cache misses), for tests and benchmarks
 
     @property
+    def lock(self) -> threading.Lock:
+        """Held by every user of the Engine's store connection (answers and claim checks)."""
+        return self._lock
+
+    @property
     def store(self) -> Store:
         return self.engine.store
 
