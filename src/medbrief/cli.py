@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -71,6 +72,16 @@ def ingest(paths: tuple[Path, ...], demo: bool, quiet: bool) -> None:
 
     try:
         report = ingest_paths(store, targets, on_record=bar.update, on_message=on_message)
+        bar.close()
+        if report.counts["ingested"] or report.counts["updated"] or report.counts["deleted"]:
+            from medbrief.store.index import get_index
+
+            backend = Settings().search_backend
+            started = time.perf_counter()
+            get_index(store, backend).prepare()
+            if not quiet:
+                click.echo(f"search index ({backend}) ready in "
+                           f"{time.perf_counter() - started:.1f}s", err=True)
     finally:
         bar.close()
         store.close()
@@ -211,13 +222,14 @@ def ask(question: str, fmt: str, audience: str, ensure_data: bool, after: str | 
 
 def _register_subcommands() -> None:
     """Commands that live with their feature (editorial workflow, web app, checks, evaluation)."""
+    from medbrief.bench_cli import bench
     from medbrief.checking.cli import check
     from medbrief.checking.review_hook import review_check
     from medbrief.editorial.cli import article, review, users
     from medbrief.web.cli import serve
 
     review.add_command(review_check)
-    for command in (review, users, article, serve, check):
+    for command in (review, users, article, serve, check, bench):
         main.add_command(command)
 
 

@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -74,6 +74,10 @@ class SearchIndex(Protocol):
     ) -> list[Hit]: ...
 
     def rebuild(self) -> None: ...
+
+    def prepare(self) -> None:
+        """Bring the index up to date with the store now (after an ingest), not at first search."""
+        ...
 
 
 class Fts5Index:
@@ -126,6 +130,9 @@ class Fts5Index:
         with self.store.transaction():
             self.store.conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
 
+    def prepare(self) -> None:
+        """Nothing to do: the FTS5 index is written in the same transactions as the passages."""
+
 
 # -- bm25s ---------------------------------------------------------------------------------------
 
@@ -172,7 +179,11 @@ class FtsTokenizer:
         with self._lock:
             conn = self._conn
             conn.execute("BEGIN")
-            conn.executemany("INSERT INTO tok(rowid, x) VALUES (?, ?)", enumerate(words))
+            try:
+                conn.executemany("INSERT INTO tok(rowid, x) VALUES (?, ?)", enumerate(words))
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
             conn.execute("COMMIT")
             try:
                 for term, doc, offset in conn.execute("SELECT term, doc, offset FROM tokv"):
@@ -280,7 +291,8 @@ class _Bm25State:
 
 
 _ROWS_PER_CHUNK = 20_000
-_PROBES = 32
+_WEIGHT_SLICE = 4_000_000
+_PROBES = 64
 _FORMAT = 1
 _STALE_TMP_SECONDS = 3600.0
 
@@ -302,7 +314,7 @@ class Bm25sIndex:
     * **Never disagrees with the store.** The index is persisted under
       ``<db dir>/index/bm25s/<db file name>/<snapshot>/`` (written to a temporary folder, fsynced,
       then renamed, so a crash leaves either no index or a complete one) and stamped with
-      :meth:`Store.snapshot`, the passage count and max id, and checksums of sampled passages.
+      :meth:`Store.snapshot`, the last passage id, and checksums of 64 sampled passages.
       Every search compares the store's current snapshot with the loaded one; when they differ the
       matching index is loaded from disk or rebuilt from the passages table (a full rebuild).
     """
@@ -368,14 +380,18 @@ class Bm25sIndex:
             if keep is not None:
                 cand, scores = cand[keep], scores[keep]
         else:
+            # Dense accumulation over all passages. Every posting weighs > 0 (FTS5's IDF floor is
+            # 1e-6), so a passage matches some term exactly when its sum is > 0.
             acc = np.zeros(st.n, dtype=np.float32)
-            hits = np.zeros(st.n, dtype=np.uint8)
+            hits = np.zeros(st.n, dtype=np.uint8) if require_all else None
             for tid, mult in weights.items():
                 lo, hi = int(indptr[tid]), int(indptr[tid + 1])
                 rows = indices[lo:hi]  # unique within a term: plain fancy-index add is exact
                 acc[rows] += data[lo:hi] if mult == 1 else data[lo:hi] * mult
-                hits[rows] += 1
-            cand = np.flatnonzero(hits == len(weights)) if require_all else np.flatnonzero(hits)
+                if hits is not None:
+                    hits[rows] += 1
+            # (nonzero() of a float array is ~10x slower than of a bool one)
+            cand = np.flatnonzero(hits == len(weights) if hits is not None else acc > 0)
             keep = self._filter(st, cand, tier, sections, doc_ids)
             if keep is not None:
                 cand = cand[keep]
@@ -393,6 +409,9 @@ class Bm25sIndex:
     def rebuild(self) -> None:
         with self._lock:
             self._state = self._build_and_save()
+
+    def prepare(self) -> None:
+        self.current()
 
     # -- state ------------------------------------------------------------------------------------
     def current(self) -> _Bm25State:
@@ -427,7 +446,7 @@ class Bm25sIndex:
             keep = mask if keep is None else keep & mask
         return keep
 
-    def _stems(self, terms: Iterable[str]) -> list[str]:
+    def _stems(self, terms: Sequence[str]) -> list[str]:
         cache = self._query_cache
         missing = [t for t in dict.fromkeys(terms) if t not in cache]
         if missing:
@@ -507,26 +526,35 @@ class Bm25sIndex:
                 conn.execute("COMMIT")
 
         def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
-            return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+            out = np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+            parts.clear()  # free the chunks now: at 1M passages they are ~200 MB per array
+            return out
 
         rows_a, toks_a, tf_a = cat(prow, np.int32), cat(ptok, np.int32), cat(ptf, np.int32)
         doc_len = cat(lengths, np.float64)
         n, n_terms = base, len(vocab)
         df = np.bincount(toks_a, minlength=n_terms).astype(np.int64)
+        # FTS5's bm25(): idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), in float64
+        # like SQLite, stored as float32; computed in slices to bound the temporary arrays
+        weight = np.empty(rows_a.size, dtype=np.float32)
         if n:
-            avgdl = float(doc_len.sum()) / n
+            avgdl = max(float(doc_len.sum()) / n, 1e-9)
             idf = np.log((n - df + 0.5) / (df + 0.5))
             idf[idf <= 0.0] = 1e-6
-            tf = tf_a.astype(np.float64)
-            norm = self.k1 * (1.0 - self.b + self.b * doc_len[rows_a] / max(avgdl, 1e-9))
-            weight = (idf[toks_a] * tf * (self.k1 + 1.0) / (tf + norm)).astype(np.float32)
-        else:
-            weight = np.zeros(0, np.float32)
+            for lo in range(0, rows_a.size, _WEIGHT_SLICE):
+                hi = min(lo + _WEIGHT_SLICE, rows_a.size)
+                tf = tf_a[lo:hi].astype(np.float64)
+                norm = self.k1 * (1.0 - self.b + self.b * doc_len[rows_a[lo:hi]] / avgdl)
+                weight[lo:hi] = idf[toks_a[lo:hi]] * tf * (self.k1 + 1.0) / (tf + norm)
+        del tf_a, doc_len
         order = np.argsort(toks_a, kind="stable")  # term-major; rows stay ascending per term
+        del toks_a
         indptr = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
+        data, indices = weight[order], rows_a[order]
+        del weight, rows_a, order
         st = _Bm25State(
-            snapshot=snapshot, vocab=vocab, data=weight[order], indices=rows_a[order],
+            snapshot=snapshot, vocab=vocab, data=data, indices=indices,
             indptr=indptr, passage_ids=cat(pid_parts, np.int64), doc_ids=cat(did_parts, np.int64),
             tiers=cat(tier_parts, np.int8), sections=cat(sec_parts, np.int32),
             tier_codes=tier_codes, section_codes=section_codes,
@@ -534,7 +562,7 @@ class Bm25sIndex:
         manifest: dict[str, Any] = {
             "format": _FORMAT, "engine": self.name, "snapshot": snapshot,
             "passages": n, "max_passage_id": int(max_id), "terms": n_terms,
-            "postings": int(rows_a.size), "tokenizer": self.tokenizer.spec,
+            "postings": int(indices.size), "tokenizer": self.tokenizer.spec,
             "scoring": "fts5-bm25", "k1": self.k1, "b": self.b,
             "tiers": list(tier_codes), "sections": list(section_codes),
             "probes": [[pid, zlib.crc32(text.encode("utf-8"))] for pid, text in probe_rows],
@@ -607,25 +635,36 @@ class Bm25sIndex:
         if self.folder is None:
             return None
         path = self._dir(snapshot)
+        if not path.exists():
+            return None
+        st: _Bm25State | None = None
         try:
             manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-            if (manifest.get("format") != _FORMAT or manifest.get("snapshot") != snapshot
-                    or manifest.get("tokenizer") != self.tokenizer.spec
-                    or manifest.get("k1") != self.k1 or manifest.get("b") != self.b
-                    or not self._matches_store(manifest)):
-                return None
-            st = self._read_arrays(path, manifest, snapshot)
+            if (manifest.get("format") == _FORMAT and manifest.get("snapshot") == snapshot
+                    and manifest.get("tokenizer") == self.tokenizer.spec
+                    and manifest.get("k1") == self.k1 and manifest.get("b") == self.b
+                    and self._matches_store(manifest)):
+                st = self._read_arrays(path, manifest, snapshot)
         except (OSError, ValueError, KeyError, TypeError, EOFError):
+            st = None
+        if st is None:
+            # Unusable for this store (corrupt, from another store or version): remove it so the
+            # rebuild can take its place. A complete folder is only ever renamed into place.
+            shutil.rmtree(path, ignore_errors=True)
             return None
-        if st is not None:
-            self.loads += 1
+        self.loads += 1
         return st
 
     def _matches_store(self, manifest: dict[str, Any]) -> bool:
+        """Beyond the snapshot: the same last passage id and the same text in sampled passages.
+
+        This catches a store deleted and re-ingested in another order (same snapshot, other
+        passage ids). No count(*): it costs ~40 ms per cold start at 1M passages, and every write
+        through :class:`Store` changes the snapshot anyway.
+        """
         conn = self.store.conn
-        count, max_id = conn.execute(
-            "SELECT count(*), coalesce(max(id), 0) FROM passages").fetchone()
-        if count != manifest["passages"] or max_id != manifest["max_passage_id"]:
+        max_id = conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0]
+        if max_id != manifest["max_passage_id"]:
             return False
         probes = {int(pid): int(crc) for pid, crc in manifest["probes"]}
         if not probes:
@@ -638,17 +677,20 @@ class Bm25sIndex:
     @classmethod
     def _read_arrays(cls, path: Path, manifest: dict[str, Any],
                      snapshot: str) -> _Bm25State | None:
-        import bm25s
+        """Map the saved arrays. The files are bm25s's (``bm25s.BM25.load`` reads them too), but
+        they are opened with numpy directly: importing bm25s pulls in scipy when it is installed,
+        which would add ~0.5 s to every cold ``medbrief ask``."""
         import numpy as np
 
-        model = bm25s.BM25.load(str(path), mmap=True, show_progress=False)
-        rows = {name: np.load(path / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-                for name in cls._ROW_ARRAYS}
+        def array(name: str) -> np.ndarray:
+            return np.load(path / name, mmap_mode="r", allow_pickle=False)
+
+        data, indices, indptr = (array("data.csc.index.npy"), array("indices.csc.index.npy"),
+                                 array("indptr.csc.index.npy"))
+        rows = {name: array(f"{name}.npy") for name in cls._ROW_ARRAYS}
+        vocab = json.loads((path / "vocab.index.json").read_text(encoding="utf-8"))
         n = int(manifest["passages"])
-        data, indices, indptr = (model.scores["data"], model.scores["indices"],
-                                 model.scores["indptr"])
-        vocab = {str(k): int(v) for k, v in model.vocab_dict.items()}
-        if (any(rows[name].shape != (n,) for name in cls._ROW_ARRAYS)
+        if (not isinstance(vocab, dict) or any(rows[k].shape != (n,) for k in cls._ROW_ARRAYS)
                 or indptr.shape != (len(vocab) + 1,) or data.shape != indices.shape
                 or int(indptr[-1]) != data.shape[0]):
             return None
