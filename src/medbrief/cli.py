@@ -226,10 +226,11 @@ def _register_subcommands() -> None:
     from medbrief.checking.cli import check
     from medbrief.checking.review_hook import review_check
     from medbrief.editorial.cli import article, review, users
+    from medbrief.evaluate.cli import eval_group
     from medbrief.web.cli import serve
 
     review.add_command(review_check)
-    for command in (review, users, article, serve, check, bench):
+    for command in (review, users, article, serve, check, bench, eval_group):
         main.add_command(command)
 
 

@@ -36,6 +36,8 @@ INTENT_SECTIONS: dict[str, tuple[str, ...]] = {
     "overdose": ("overdosage", "warnings_precautions"),
     "general": ("indications", "dosage_administration", "boxed_warning", "warnings_precautions",
                 "adverse_reactions"),
+    "product": ("how_supplied", "description", "dosage_forms", "patient_counseling"),
+    "administration": ("dosage_administration", "patient_counseling", "how_supplied"),
 }
 SAFETY_SECTIONS = ("boxed_warning", "warnings_precautions", "drug_interactions", "pregnancy",
                    "lactation", "specific_populations", "renal", "hepatic", "geriatric",

@@ -35,7 +35,36 @@ INTENT_CUES: dict[str, re.Pattern[str]] = {
                            r"|supportive", re.I),
     "comparison": re.compile(r"indicat|useful|maximum|most common|drowsiness|not exceed", re.I),
     "general": re.compile(r"indicat|useful|maximum|not exceed|most common|warning", re.I),
+    "product": re.compile(r"\b(tablets?|capsules?|white|yellow|blue|pink|green|orange|round|oval"
+                          r"|imprint\w*|debossed|engraved|scored|coated|inactive|ingredients?"
+                          r"|contains?|each (tablet|capsule|ml)|store|storage|temperature"
+                          r"|refrigerat\w*|protect from|dispense|supplied|bottles? of)\b|°", re.I),
+    "administration": re.compile(r"\b(take|taken|taking|swallow\w*|food|meals?|eating"
+                                 r"|empty stomach|crush\w*|chew\w*|split|inject\w*|subcutaneous\w*"
+                                 r"|intramuscular\w*|intravenous\w*|infus\w*|dilut\w*"
+                                 r"|reconstitut\w*|apply|applied|inhal\w*|nebuli\w*|once daily"
+                                 r"|at bedtime|morning|evening|instructions)\b", re.I),
 }
+# Questions whose wording names the part of the label that answers them, whatever the intent.
+_WORDING_SECTIONS: tuple[tuple[str, re.Pattern[str], tuple[str, ...], re.Pattern[str] | None],
+                         ...] = (
+    ("general", re.compile(r"^\s*(what|who)\s+(is|are)\s+(an?\s+|the\s+)?[\w\s.-]{1,40}\?*\s*$",
+                           re.I), ("description", "indications"), None),  # "what is xanax?"
+    ("dose", re.compile(r"come in|strengths?|available in|what mg", re.I),
+     ("dosage_forms", "how_supplied"), None),  # "what strengths does it come in"
+    ("product", re.compile(r"ingredient|incredien|contain|what is in|what'?s in|gluten|lactose"
+                           r"|dye|made (of|from)", re.I), ("description",),
+     re.compile(r"ingredient|contains?|each (tablet|capsule|ml)|lactose|gluten|dye|inactive", re.I)),
+    ("product", re.compile(r"look|colou?r|shape|imprint|size", re.I),
+     ("how_supplied", "dosage_forms"),
+     re.compile(r"white|yellow|blue|pink|green|orange|red|brown|round|oval|capsule-shaped|imprint"
+                r"|debossed|engraved|scored|coated|printed", re.I)),
+    ("product", re.compile(r"stor|refrigerat|freez|expir|temperature|bottle", re.I),
+     ("how_supplied",), re.compile(r"store|storage|temperature|°|refrigerat|freez|protect from"
+                                   r"|discard|expir|bottles? of", re.I)),
+)
+# Intents whose answer draws on several sections: the best sentence of each comes first.
+_SPREAD = ("product", "administration")
 NEGATION = re.compile(r"\b(?:(?:has|have|is|are) )?(?:not (?:been )?(?:established|shown|indicated"
                       r"|recommended|approved)|not significantly benefit\w*|should not be used"
                       r"|not effective)", re.I)
@@ -132,14 +161,36 @@ DEDICATED: dict[str, tuple[str, ...]] = {
     "stopping_withdrawal": (),
     "overdose": ("overdosage",),
     "role_indication": ("indications",),
+    "product": ("how_supplied", "description", "dosage_forms"),
+    "administration": ("dosage_administration",),
 }
+
+
+def wording_sections(q: Question) -> tuple[str, ...]:
+    """Sections the question's wording asks for ("what is in ..." -> the description), if any."""
+    return _wording(q)[0]
+
+
+def _wording(q: Question) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    for intent, rx, lead, cue in _WORDING_SECTIONS:
+        if intent == q.intent and rx.search(q.text):
+            return lead, cue
+    return (), None
+
+
+def intent_sections(q: Question) -> tuple[str, ...]:
+    """The label sections for the question, most important first: the intent's, led by any
+    section the wording asks for."""
+    sections = INTENT_SECTIONS.get(q.intent, INTENT_SECTIONS["general"])
+    lead = wording_sections(q)
+    return lead + tuple(s for s in sections if s not in lead)
 
 
 def select_label_spans(label: StoredDocument, q: Question, limit: int) -> list[Span]:
     """Sentences of the label that answer the intent: cue words, the condition, section order."""
     intent = q.intent
-    sections = INTENT_SECTIONS.get(intent, INTENT_SECTIONS["general"])
-    cue = INTENT_CUES.get(intent, INTENT_CUES["general"])
+    sections = intent_sections(q)
+    cue = _wording(q)[1] or INTENT_CUES.get(intent, INTENT_CUES["general"])
     population = {"children": "pediatric", "older adults": "geriatric"}
     focus = tuple(population[p] for p in q.populations if p in population)
     if focus:  # "and for children?": the label's own words on that population come first
@@ -167,7 +218,23 @@ def select_label_spans(label: StoredDocument, q: Question, limit: int) -> list[S
             dedicated = dedicated + focus
         if dedicated is None or span.passage.section in dedicated or cue.search(text):
             scored.append((score, i, span))
-    best = sorted(scored, key=lambda t: (-t[0], t[1]))[:limit]
+    ranked = sorted(scored, key=lambda t: (-t[0], t[1]))
+    spread = sections if intent in _SPREAD else wording_sections(q)
+    if spread:  # the best sentence of each of these sections first, then the best of the rest
+        leaders: dict[str, tuple[float, int, Span]] = {}
+        for item in ranked:
+            leaders.setdefault(item[2].passage.section, item)
+        firsts = [leaders[sec] for sec in spread if sec in leaders]
+        ranked = firsts + [t for t in ranked if t not in firsts]
+    best: list[tuple[float, int, Span]] = []
+    seen: set[str] = set()
+    for item in ranked:  # a label may repeat a sentence in two sections: quote it once
+        key = " ".join(item[2].text.split()).lower()
+        if key not in seen:
+            seen.add(key)
+            best.append(item)
+        if len(best) == limit:
+            break
     return [s for _, _, s in sorted(best, key=lambda t: t[1])]
 
 

@@ -46,6 +46,33 @@ BRANDS: dict[str, str] = {
     "vicodin": "hydrocodone", "norco": "hydrocodone", "aspirin": "aspirin", "bayer": "aspirin",
 }
 
+# Everyday names of medicines, supplements, vaccines and other substances people ask about that the
+# general name list lacks (they are also common English words, which that list drops, or its entry
+# is a research term) -> the name medbrief uses for them. Combination brands map to the combination
+# ("percocet" -> "oxycodone and acetaminophen"), which the lexicon reads as its first ingredient.
+SUBSTANCES: dict[str, str] = {
+    "marijuana": "cannabis", "marihuana": "cannabis", "cannabis": "cannabis",
+    "vitamin b12": "cyanocobalamin", "vitamin b-12": "cyanocobalamin", "vit b12": "cyanocobalamin",
+    "b12": "cyanocobalamin", "b-12": "cyanocobalamin", "cobalamin": "cyanocobalamin",
+    "fish oil": "fish oil", "omega-3": "fish oil", "magnesium": "magnesium", "iron": "iron",
+    "nicotine": "nicotine", "senna": "sennosides", "sennosides": "sennosides", "asa": "aspirin",
+    "percocet": "oxycodone and acetaminophen", "endocet": "oxycodone and acetaminophen",
+    "breo": "fluticasone and vilanterol", "botox": "onabotulinumtoxina",
+    "botulinum toxin": "botulinum toxins", "testosterone": "testosterone",
+    "shingles vaccine": "zoster vaccine", "zoster vaccine": "zoster vaccine",
+    "herpes zoster vaccine": "zoster vaccine", "shingles shot": "zoster vaccine",
+    "pneumococcal vaccine": "pneumococcal vaccine", "pneumococcal vaccines": "pneumococcal vaccine",
+    "pneumonia vaccine": "pneumococcal vaccine", "pneumonia shot": "pneumococcal vaccine",
+    "flu vaccine": "influenza vaccine", "flu shot": "influenza vaccine",
+    "flu vaccination": "influenza vaccine", "influenza vaccine": "influenza vaccine",
+    "influenza vaccination": "influenza vaccine", "tetanus shot": "tetanus vaccine",
+    "tetanus vaccine": "tetanus vaccine", "tdap": "tetanus vaccine", "dtap": "tetanus vaccine",
+    "hep b vaccine": "hepatitis b vaccine", "hepatitis b vaccine": "hepatitis b vaccine",
+    "bcg vaccine": "bcg vaccine",
+    # the general list maps Maalox to loperamide (Maalox Anti-Diarrheal); it is mainly the antacid
+    "maalox": "aluminum hydroxide and magnesium hydroxide",
+}
+
 # class phrase (as guidelines write it) -> member generics
 DRUG_CLASSES: dict[str, tuple[str, ...]] = {
     "skeletal muscle relaxants": (
@@ -69,12 +96,14 @@ DRUG_CLASSES: dict[str, tuple[str, ...]] = {
     "acetaminophen": ("acetaminophen",),
     "systemic corticosteroids": ("prednisone", "methylprednisolone", "dexamethasone"),
     "antispasticity agents": ("baclofen", "tizanidine", "dantrolene", "diazepam"),
+    "beta blockers": ("metoprolol", "atenolol", "propranolol", "carvedilol", "bisoprolol",
+                      "nadolol", "labetalol", "nebivolol"),
 }
 
 # Short forms guideline text uses for a class; searched together with the class phrase.
 CLASS_ALIASES: dict[str, tuple[str, ...]] = {
     "skeletal muscle relaxants": ("skeletal muscle relaxant", "muscle relaxant", "muscle relaxants",
-                                  "SMR", "SMRs"),
+                                  "muscle relaxer", "muscle relaxers", "SMR", "SMRs"),
     "nonsteroidal anti-inflammatory drugs": ("NSAID", "NSAIDs", "anti-inflammatory"),
     "benzodiazepines": ("benzodiazepine",),
     "opioids": ("opioid", "opiate"),
@@ -83,8 +112,10 @@ CLASS_ALIASES: dict[str, tuple[str, ...]] = {
     "antidepressants": ("antidepressant",),
     "serotonin-norepinephrine reuptake inhibitors": ("SNRI", "SNRIs"),
     "tricyclic antidepressants": ("tricyclic", "TCA", "TCAs"),
-    "systemic corticosteroids": ("systemic steroids", "corticosteroid", "steroids"),
+    "systemic corticosteroids": ("systemic steroids", "corticosteroid", "corticosteroids",
+                                 "steroid", "steroids"),
     "antispasticity agents": ("antispasticity", "antispastic", "spasmolytic"),
+    "beta blockers": ("beta blocker", "beta-blocker", "beta-blockers", "b-blocker", "b-blockers"),
 }
 
 # lay phrase -> canonical condition phrases (searched in guideline conditions / MeSH / text)

@@ -1,0 +1,1 @@
+"""Evaluation on real question sets (MedicationQA, PubMedQA): ``medbrief eval ...``."""
