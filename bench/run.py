@@ -2,7 +2,7 @@
 """medbrief benchmarks: ``python bench/run.py [--quick] [--only ingest|search|ask|scale]``.
 
 The same command as ``medbrief bench`` (options: ``--help``); the code is in
-``src/medbrief/benchmark.py``. Results: bench/results/latest.json; write-up: docs/benchmarks.md.
+``src/medbrief/benchmark/``. Results: bench/results/latest.json; write-up: docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -12,15 +12,8 @@ import pytest
 from docs_factory import guideline, label, paper
 from medbrief.models import Document, Passage, Tier
 from medbrief.store import Store, open_store
-from medbrief.store.index import (
-    INDEXES,
-    Bm25sIndex,
-    Fts5Index,
-    FtsTokenizer,
-    Hit,
-    fts_tokenizer_spec,
-    get_index,
-)
+from medbrief.store.index import INDEXES, Fts5Index, Hit, get_index
+from medbrief.store.index_bm25s import Bm25sIndex, FtsTokenizer, fts_tokenizer_spec
 
 EXTRA_TEXTS = [
     "Skeletal muscle relaxants relax the muscles; relaxation is not the same as relaxing.",
