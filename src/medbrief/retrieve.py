@@ -124,8 +124,9 @@ class Retriever:
         self.settings = settings
 
     # -- labels -------------------------------------------------------------------------------
-    def label_for(self, generic: str) -> StoredDocument | None:
-        """The drug's own label (not one that merely mentions it): single-ingredient first."""
+    def label_for(self, generic: str, wanted: tuple[str, ...] = ()) -> StoredDocument | None:
+        """The drug's own label (not one that merely mentions it): single-ingredient first; among
+        equals, the one that has the sections the question needs (``wanted``)."""
         rows = self.store.conn.execute(
             "SELECT DISTINCT d.id FROM doc_terms t JOIN documents d ON d.id = t.doc_id "
             "WHERE d.tier = 'label' AND t.kind = 'drug' AND (t.term = ? OR t.term LIKE ?)",
@@ -134,10 +135,12 @@ class Retriever:
         if not rows:
             return None
         docs = self.store.documents_by_ids([int(r[0]) for r in rows])
-        section_counts = dict(self.store.conn.execute(
-            f"SELECT doc_id, count(DISTINCT section) FROM passages WHERE doc_id IN "
-            f"({','.join('?' * len(docs))}) GROUP BY doc_id", list(docs),
-        ).fetchall())
+        sections: dict[int, set[str]] = {}
+        for doc_id, section in self.store.conn.execute(
+            f"SELECT DISTINCT doc_id, section FROM passages WHERE doc_id IN "
+            f"({','.join('?' * len(docs))})", list(docs),
+        ):
+            sections.setdefault(int(doc_id), set()).add(section)
 
         def rank(item: tuple[int, StoredDocument]) -> tuple[float, ...]:
             doc_id, stored = item
@@ -145,8 +148,11 @@ class Retriever:
             bases = {x.split()[0] for x in d.drugs}
             single = 1.0 if bases == {generic} else 0.0
             rx = 1.0 if "PRESCRIPTION" in str(d.meta.get("product_type", "")).upper() else 0.0
-            return (single, FORMAT_PREFERENCE.get(d.source_format, 0), rx,
-                    float(section_counts.get(doc_id, 0) >= 5), float(d.published[:4] or 0))
+            have = sections.get(doc_id, set())
+            lead = 1.0 if wanted and wanted[0] in have else 0.0
+            return (single, lead, FORMAT_PREFERENCE.get(d.source_format, 0), rx,
+                    float(sum(w in have for w in wanted)), float(len(have) >= 5),
+                    float(d.published[:4] or 0))
 
         best_id, best = max(docs.items(), key=rank)
         best.passages = self.store.passages_of(best_id)
@@ -245,10 +251,14 @@ class Retriever:
         out.sort(key=lambda t: -t.score)
         return out[: self.settings.retrieval.max_research_records]
 
+    @staticmethod
+    def wanted_sections(q: Question) -> tuple[str, ...]:
+        return INTENT_SECTIONS.get(q.intent, INTENT_SECTIONS["general"])
+
     def gather(self, q: Question) -> Evidence:
         ev = Evidence(q)
         for generic in q.generics[:3]:
-            label = self.label_for(generic)
+            label = self.label_for(generic, self.wanted_sections(q))
             if label is not None:
                 ev.labels[generic] = label
         ev.guidelines = self.guidelines(q)
