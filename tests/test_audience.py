@@ -175,3 +175,32 @@ def test_canonical_questions_readability(shared_engine: Engine, question: str) -
     assert any(g != (None, None) for g in grades)
     if "type of pain" in question:
         assert "80 mg" in " ".join(s.text for s in physician.all_sentences())
+
+
+def test_glossary_prefilter_changes_nothing() -> None:
+    """The keyword prefilter in glossary() is an optimisation only: same text as applying every
+    entry, over all the demo pack's sentences."""
+    import re as _re
+    from functools import partial
+
+    import yaml
+
+    from medbrief.audience import plain
+    from medbrief.demo import demo_pack_path
+
+    def naive(text: str) -> str:
+        for _key, rx, repl in plain._glossary():
+            text = rx.sub(partial(plain._apply, repl), text)
+        return text
+
+    texts: list[str] = []
+    for path in demo_pack_path().rglob("*.md"):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        for key in ("statements", "recommendations", "findings"):
+            texts.extend(item["text"] for item in front.get(key) or [])
+    texts += ["Arrhythmias and arrhythmia were seen; oral baclofen; health care provider.",
+              "Patients on abrupt withdrawal of baclofen had hallucinations (see WARNINGS)."]
+    assert len(texts) > 200
+    for text in texts:
+        assert plain.glossary(text) == naive(text), text
+    assert _re.search("irregular heartbeat", plain.glossary(texts[-2]))

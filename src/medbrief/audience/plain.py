@@ -15,14 +15,27 @@ from medbrief.audience.glossary import DOSE_WORDS, GLOSSARY
 
 
 @lru_cache(maxsize=1)
-def _glossary() -> list[tuple[re.Pattern[str], str]]:
+def _glossary() -> list[tuple[str, re.Pattern[str], str]]:
     def boundary(pattern: str) -> str:
         # whole words only where the pattern starts/ends with a word character
         head = r"(?<![\w-])" if re.match(r"[\w(\\]", pattern) else ""
         tail = r"(?![\w-])" if re.search(r"[\w)]$", pattern) else ""
         return f"{head}{pattern}{tail}"
 
-    return [(re.compile(boundary(p), re.I), r) for p, r in GLOSSARY]
+    def keyword(pattern: str) -> str:
+        # a literal word every match must contain: lets glossary() skip most regexes cheaply.
+        # Escapes, groups, classes and optional characters are removed first; alternation at the
+        # top level means no single keyword exists.
+        p = re.sub(r"\\.", " ", pattern.lower())
+        p = re.sub(r"\([^()]*\)", " ", p)
+        p = re.sub(r"\[[^]]*\]", " ", p)
+        p = re.sub(r".[?*]", " ", p)
+        if "|" in p:
+            return ""
+        words = re.findall(r"[a-z]{3,}", p)
+        return max(words, key=len) if words else ""
+
+    return [(keyword(p), re.compile(boundary(p), re.I), r) for p, r in GLOSSARY]
 
 
 def _keep_case(match: re.Match[str], replacement: str) -> str:
@@ -34,8 +47,13 @@ def _keep_case(match: re.Match[str], replacement: str) -> str:
 
 
 def glossary(text: str) -> str:
-    for rx, repl in _glossary():
-        text = rx.sub(partial(_apply, repl), text)
+    low = text.lower()
+    for key, rx, repl in _glossary():
+        if key and key not in low:
+            continue
+        replaced = rx.sub(partial(_apply, repl), text)
+        if replaced != text:
+            text, low = replaced, replaced.lower()
     return text
 
 
