@@ -17,7 +17,8 @@ import click
 
 from medbrief.checking.article import INPUT_FORMATS
 from medbrief.checking.render import RENDERERS, render
-from medbrief.errors import InputError, MedbriefError
+from medbrief.cli_support import friendly_errors
+from medbrief.errors import InputError
 from medbrief.settings import Settings
 
 
@@ -37,11 +38,7 @@ def check(file: Path, fmt: str, input_format: str, fail_on_contradicted: bool) -
     scope — with the stored passages that decide it, cited as answers cite them. Contradicted
     claims are listed first.
     """
-    try:
-        _check(file, fmt, input_format, fail_on_contradicted)
-    except MedbriefError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    friendly_errors(_check)(file, fmt, input_format, fail_on_contradicted)
 
 
 def _check(file: Path, fmt: str, input_format: str, fail_on_contradicted: bool) -> None:

@@ -13,10 +13,10 @@ import click
 from medbrief.answer import Answer
 from medbrief.checking.checker import Checker
 from medbrief.checking.report import CheckReport
+from medbrief.cli_support import friendly_errors
 from medbrief.compose.answerer import Engine
 from medbrief.editorial.articles import get_article, get_version
 from medbrief.editorial.checks import attach_check_report
-from medbrief.errors import MedbriefError
 from medbrief.settings import Settings
 from medbrief.store import Store, open_store
 
@@ -35,14 +35,12 @@ def check_article(store: Store, slug: str) -> CheckReport:
 
 @click.command("check")
 @click.argument("slug")
+@friendly_errors
 def review_check(slug: str) -> None:
     """Claim-check the current version of article SLUG and attach the report for the reviewer."""
     store = open_store(Settings().db_path)
     try:
         report = check_article(store, slug)
-    except MedbriefError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from exc
     finally:
         store.close()
     counts = ", ".join(f"{k} {v}" for k, v in report.counts.model_dump().items())

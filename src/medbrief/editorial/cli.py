@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +21,7 @@ import click
 from pydantic import ValidationError
 
 from medbrief.answer import Answer
+from medbrief.cli_support import friendly_errors
 from medbrief.editorial import audit
 from medbrief.editorial.articles import (
     Article,
@@ -50,7 +49,6 @@ from medbrief.editorial.users import (
     token_prefixes,
 )
 from medbrief.editorial.workflow import act, create_article, edit_article
-from medbrief.errors import MedbriefError
 from medbrief.settings import Settings
 from medbrief.store import Store, open_store
 
@@ -59,20 +57,7 @@ USER_ENV = "MEDBRIEF_USER"
 QUEUE = [Status.SUBMITTED, Status.UNDER_REVIEW, Status.CHANGES_REQUESTED]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _friendly(func: F) -> F:
-    """Same contract as ``medbrief.cli.friendly_errors`` (kept here to avoid a circular import)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except MedbriefError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
+_friendly = friendly_errors
 
 
 @contextmanager
