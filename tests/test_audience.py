@@ -204,3 +204,12 @@ def test_glossary_prefilter_changes_nothing() -> None:
     for text in texts:
         assert plain.glossary(text) == naive(text), text
     assert _re.search("irregular heartbeat", plain.glossary(texts[-2]))
+
+
+def test_class_question_points_to_member_drugs(store: Store) -> None:
+    answer = Engine(store).ask("Are muscle relaxants safe in pregnancy?")
+    assert answer.understanding.drugs == []
+    assert "skeletal muscle relaxants" in answer.understanding.drug_classes
+    label = next(s for s in answer.sections if s.tier == "label")
+    assert label.note and "drug class" in label.note and "baclofen" in label.note
+    assert "Is baclofen safe during pregnancy or breastfeeding?" in answer.follow_up_questions

@@ -22,6 +22,7 @@ from medbrief.store.answers import load_answer, save_answer
 from medbrief.store.index import get_index
 from medbrief.store.repository import Store
 from medbrief.understand.question import Question, Understander
+from medbrief.understand.vocabulary import DRUG_CLASSES
 
 DISCLAIMER_PROFESSIONAL = (
     "medbrief summarises the evidence in its store for health professionals. It is not a substitute "
@@ -95,6 +96,11 @@ class Engine:
 def _empty_note(tier: str, q: Question, ev: Evidence) -> str:
     subject = ", ".join(q.generics + [c.name for c in q.conditions]) or "this question"
     if tier == "label":
+        if not q.generics and q.named_classes:
+            members = [m for c in q.named_classes for m in DRUG_CLASSES.get(c, ())][:3]
+            example = f", e.g. {', '.join(members)}" if members else ""
+            return (f"The question names a drug class ({', '.join(q.named_classes[:2])}); FDA "
+                    f"labels are per drug, so ask about one drug{example}.")
         if not q.generics:
             return ("No drug named in the question matches a label in the store, so no FDA "
                     "label applies.")

@@ -44,6 +44,13 @@ def follow_up_questions(q: Question, ev: Evidence, understander: Understander,
             else:
                 continue
             break
+    if not ev.labels and q.named_classes:  # a class question: the same question per member drug
+        template = next((t for i, t, _ in _TEMPLATES if i == q.intent),
+                        "What is {drug} used for?")
+        for cls in q.named_classes:
+            for member in DRUG_CLASSES.get(cls, ()):
+                if member in understander.lexicon.generics and len(out) < 3:
+                    out.append(template.format(drug=member))
     if not ev.labels and q.conditions:
         cond = q.conditions[0].name
         out.append(f"What do guidelines recommend for {cond}?")

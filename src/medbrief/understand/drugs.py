@@ -51,6 +51,12 @@ def sound(word: str) -> str:
     return word
 
 
+# Names in the general drug list that denote a class ("MAO inhibitors" -> "monoamine oxidase
+# inhibitors"): the question treats them as classes, not as drugs that should have a label.
+CLASS_LIKE = re.compile(r"\b(agents?|inhibitors?|blockers?|antagonists?|agonists?|antidepressive|"
+                        r"derivatives?|drugs|preparations|compounds|combinations)\b")
+
+
 @dataclass(slots=True, frozen=True)
 class DrugMention:
     generic: str

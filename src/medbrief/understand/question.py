@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from medbrief.errors import InputError
 from medbrief.store.repository import Store
 from medbrief.understand.conditions import ConditionMention, ConditionVocabulary
-from medbrief.understand.drugs import DrugLexicon, DrugMention, classes_of, find_classes
+from medbrief.understand.drugs import (
+    CLASS_LIKE,
+    DrugLexicon,
+    DrugMention,
+    classes_of,
+    find_classes,
+)
 from medbrief.understand.intent import classify
 from medbrief.understand.vocabulary import CONDITION_SYNONYMS
 
@@ -98,11 +104,14 @@ class Understander:
             raise InputError(
                 f"the question is {len(clean)} characters long; keep it under {MAX_QUESTION_CHARS}"
             )
-        drugs = self.lexicon.find(clean)
-        drug_words = {d.text for d in drugs}
+        mentions = self.lexicon.find(clean)
+        drugs = [m for m in mentions if not CLASS_LIKE.search(m.generic)]
+        drug_words = {d.text for d in mentions}
         conditions = self.vocabulary.find(clean, exclude=drug_words)
         intent, secondary = classify(clean, len(drugs))
         named = find_classes(clean)
+        named += [m.generic for m in mentions if CLASS_LIKE.search(m.generic)
+                  and m.generic not in named]
         classes = list(named)
         for d in drugs:
             for c in classes_of(d.generic):
