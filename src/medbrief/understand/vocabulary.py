@@ -43,7 +43,8 @@ BRANDS: dict[str, str] = {
     "jardiance": "empagliflozin", "januvia": "sitagliptin", "glucotrol": "glipizide",
     "spiriva": "tiotropium", "flovent": "fluticasone", "pulmicort": "budesonide",
     "ventolin": "albuterol", "proair": "albuterol", "oxycontin": "oxycodone",
-    "vicodin": "hydrocodone", "norco": "hydrocodone", "aspirin": "aspirin", "bayer": "aspirin",
+    "vicodin": "hydrocodone", "norco": "hydrocodone", "mst continus": "morphine", "mst": "morphine",
+    "ms contin": "morphine", "aspirin": "aspirin", "bayer": "aspirin",
 }
 
 # Everyday names of medicines, supplements, vaccines and other substances people ask about that the
