@@ -19,6 +19,9 @@ def _grade(span: Span) -> tuple[str | None, str | None]:
     meta = span.passage.meta
     strength = meta.get("strength")
     quality = meta.get("quality")
+    direction = meta.get("direction")  # "for" / "against", when the source grades direction
+    if strength and direction and str(direction).lower() not in str(strength).lower():
+        strength = f"{strength} {direction}"
     return (str(strength) if strength else None, str(quality) if quality else None)
 
 

@@ -134,7 +134,8 @@ def indication_phrases(spans: list[Span]) -> list[tuple[Span, str]]:
         m = _INDICATION_LEAD.search(span.text)
         if not m:
             continue
-        phrase = span.text[m.end():].rstrip(" .")
+        # keep the label's own lead ("useful for", "of some value in"): it carries the hedging
+        phrase = span.text[m.start():].rstrip(" .")
         for stop in (", particularly", "; ", " in patients who", " when ", ", including"):
             cut = phrase.find(stop)
             if cut > 20:
