@@ -134,8 +134,10 @@ def indication_phrases(spans: list[Span]) -> list[tuple[Span, str]]:
         m = _INDICATION_LEAD.search(span.text)
         if not m:
             continue
-        # keep the label's own lead ("useful for", "of some value in"): it carries the hedging
-        phrase = span.text[m.start():].rstrip(" .")
+        # keep the label's own lead ("useful for", "of some value in"): it carries the hedging;
+        # a lead that only says "labeled/approved" would repeat the sentence's "Labeled use"
+        plain_lead = re.match(r"(?i)(labell?ed|approved|indicated)\b", m.group(0))
+        phrase = span.text[m.end() if plain_lead else m.start():].rstrip(" .")
         for stop in (", particularly", "; ", " in patients who", " when ", ", including"):
             cut = phrase.find(stop)
             if cut > 20:

@@ -11,10 +11,10 @@ from medbrief.understand.question import Question
 
 INSUFFICIENT = re.compile(r"\b(insufficient evidence|no recommendation|unable to recommend"
                           r"|support or refute|level u\b|inconclusive)", re.I)
-AGAINST = re.compile(r"\b(recommends? against|suggests? against|do not (offer|use|prescribe|recommend)"
+AGAINST = re.compile(r"\b((?:recommend|suggest)(?:s|ed)? against|do not (offer|use|prescribe|recommend)"
                      r"|should not|not recommended|avoid|against the use|insufficient evidence"
                      r"|no evidence|not effective|not be used|weak against|strong against)\b", re.I)
-FOR = re.compile(r"\b(recommend|suggest|should (select|use|offer|consider|pick|choose|try"
+FOR = re.compile(r"\b((?:recommend|suggest)(?:s|ed)?|should (select|use|offer|consider|pick|choose|try"
                  r"|be (used|offered|considered|tried))"
                  r"|consider|offer|may be (used|considered|offered)|is an option|options? include"
                  r"|first-line|effective|strong for|weak for)\b", re.I)
