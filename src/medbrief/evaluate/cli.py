@@ -7,17 +7,28 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from medbrief.errors import InputError, MedbriefError
+from medbrief.cli_support import friendly_errors
+from medbrief.errors import InputError
 from medbrief.settings import Settings
 
 
-def _fail(exc: MedbriefError) -> None:
-    click.echo(f"error: {exc}", err=True)
-    sys.exit(2)
+def _emit(summary: dict[str, Any], misses: list[Any], as_json: bool,
+          table: Callable[[dict[str, Any]], str], errors: Callable[[list[Any]], str]) -> None:
+    """One JSON object (misses under "errors" when asked), or the table and the worst misses."""
+    if as_json:
+        if misses:
+            summary["errors"] = misses
+        click.echo(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    click.echo(table(summary))
+    if misses:
+        click.echo(errors(misses))
 
 
 @click.group("eval")
@@ -31,18 +42,12 @@ def eval_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object with every figure.")
 @click.option("--errors", "n_errors", type=click.IntRange(min=0), default=0, show_default=True,
               help="Also show the N worst misses.")
+@friendly_errors
 def medicationqa(path: Path, as_json: bool, n_errors: int) -> None:
     """Focus drug, question type -> intent, label section, answer overlap and coverage.
 
     Uses the store in $MEDBRIEF_HOME; build it first with `medbrief ingest ../shared/data`.
     """
-    try:
-        _medicationqa(path, as_json, n_errors)
-    except MedbriefError as exc:
-        _fail(exc)
-
-
-def _medicationqa(path: Path, as_json: bool, n_errors: int) -> None:
     from tqdm import tqdm
 
     from medbrief.compose.answerer import Engine
@@ -70,14 +75,7 @@ def _medicationqa(path: Path, as_json: bool, n_errors: int) -> None:
     finally:
         store.close()
     misses = worst(results, n_errors) if n_errors else []
-    if as_json:
-        if n_errors:
-            summary["errors"] = misses
-        click.echo(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False))
-        return
-    click.echo(medicationqa_table(summary))
-    if n_errors:
-        click.echo(medicationqa_errors(misses))
+    _emit(summary, misses, as_json, medicationqa_table, medicationqa_errors)
 
 
 @eval_group.command("pubmedqa")
@@ -86,24 +84,13 @@ def _medicationqa(path: Path, as_json: bool, n_errors: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object with every figure.")
 @click.option("--errors", "n_errors", type=click.IntRange(min=0), default=0, show_default=True,
               help="Also show the N worst misses.")
+@friendly_errors
 def pubmedqa(path: Path, as_json: bool, n_errors: int) -> None:
     """yes / no / maybe from QUESTION + CONTEXTS: accuracy, macro-F1, per-class counts."""
-    try:
-        from medbrief.evaluate.loaders import load_pubmedqa
-        from medbrief.evaluate.pubmedqa import evaluate, worst
-        from medbrief.evaluate.report import pubmedqa_errors, pubmedqa_table
+    from medbrief.evaluate.loaders import load_pubmedqa
+    from medbrief.evaluate.pubmedqa import evaluate, worst
+    from medbrief.evaluate.report import pubmedqa_errors, pubmedqa_table
 
-        items = load_pubmedqa(path)
-        summary, results = evaluate(items, str(path))
-    except MedbriefError as exc:
-        _fail(exc)
-        return
+    summary, results = evaluate(load_pubmedqa(path), str(path))
     misses = worst(results, n_errors) if n_errors else []
-    if as_json:
-        if n_errors:
-            summary["errors"] = misses
-        click.echo(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False))
-        return
-    click.echo(pubmedqa_table(summary))
-    if n_errors:
-        click.echo(pubmedqa_errors(misses))
+    _emit(summary, misses, as_json, pubmedqa_table, pubmedqa_errors)
