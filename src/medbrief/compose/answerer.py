@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 
 from medbrief.answer import Answer, Audience, Notice, ScoredPassage, Section, Understanding
-from medbrief.audience.adapt import adapt
+from medbrief.audience.adapt import PUBLIC, adapt
 from medbrief.audience.triage import CRISIS_NOTICE, triage
 from medbrief.compose.bottom_line import build_bottom_line
 from medbrief.compose.citations import CitationRegistry
@@ -82,7 +82,8 @@ class Engine:
             answer.bottom_line.status = "insufficient_evidence"
             answer.bottom_line.summary = []
         adapt(answer)
-        verify_answer(answer, self.store)  # the plain-language text must re-derive and verify
+        if audience in PUBLIC:  # rewritten sentences must re-derive and verify; others are as verified
+            verify_answer(answer, self.store)
         flags = triage(question)
         answer.notices[:0] = [Notice(kind="crisis" if n == CRISIS_NOTICE else "urgent", text=n)
                               for n in flags.notices()]
