@@ -82,14 +82,6 @@ def parse_only(files: Sequence[tuple[Path, Parser]]) -> Timing:
     return Timing(t[0], t[1], docs, passages)
 
 
-def _drop_fts_triggers(store: Store) -> None:
-    """Benchmark-only: stop maintaining FTS5 so the cost of the rest of the store shows."""
-    names = [r[0] for r in store.conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'passages'")]
-    for name in names:
-        store.conn.execute(f'DROP TRIGGER "{name}"')
-
-
 def ingest_into(store: Store, files: Sequence[Path]) -> tuple[Timing, Any]:
     """``ingest_paths`` of ``files`` into ``store``, timed; passages counted as the store grew."""
     from medbrief.ingest import ingest_paths
@@ -101,17 +93,41 @@ def ingest_into(store: Store, files: Sequence[Path]) -> tuple[Timing, Any]:
     return Timing(t[0], t[1], sum(report.formats.values()), after - before), report
 
 
-def parse_and_store(files: Sequence[Path], folder: Path, fts: bool = True) -> Timing:
-    """``ingest_paths`` into a fresh store (without FTS5 maintenance if ``fts`` is False)."""
+def parse_and_store(files: Sequence[Path], folder: Path) -> Timing:
+    """``ingest_paths`` into a fresh store: the store of record plus the full-text queue."""
     store = fresh_store(folder)
     try:
-        if not fts:
-            _drop_fts_triggers(store)
         timing, _ = ingest_into(store, files)
     finally:
         store.close()
         shutil.rmtree(folder, ignore_errors=True)
     return timing
+
+
+def index_after_ingest(files: Sequence[Path], folder: Path) -> dict[str, Any]:
+    """Ingest ``files`` into a fresh store, then time bringing each search index up to date.
+
+    ``medbrief ingest`` does this once at the end of a run for the configured backend: FTS5
+    indexes the queued passages in one pass, bm25s builds its matrix from the passages table.
+    """
+    from medbrief.store.index import Fts5Index
+    from medbrief.store.index_bm25s import Bm25sIndex
+
+    store = fresh_store(folder)
+    out: dict[str, Any] = {}
+    try:
+        timing, _ = ingest_into(store, files)
+        for name, step in (("fts5", Fts5Index(store).catch_up),
+                           ("bm25s", Bm25sIndex(store, folder / "bm25s").rebuild)):
+            with clock() as t:
+                step()
+            out[f"index_{name}_cpu_s"] = round(t[1], 3)
+            out[f"index_{name}_records_per_s"] = rate(timing.documents, t[1])
+            out[f"index_{name}_passages_per_s"] = rate(timing.passages, t[1])
+    finally:
+        store.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
 
 
 def build_shared_store(found: Found, folder: Path, echo: Callable[[str], None]) -> dict[str, Any]:
@@ -240,8 +256,7 @@ def bench_ingest(opts: Options, work: Path, found: Found,
                **parsed.rates("parse"), **stored_t.rates("store"), "note": case.note}
         key = f"ingest {case.format} (synthetic, parse+store)"
         if key in TARGETS:
-            no_fts = parse_and_store(paths, work / "ingest-store", fts=False)
-            row.update(no_fts.rates("nofts"))
+            row.update(index_after_ingest(paths, work / "ingest-store"))
             target = TARGETS[key][2]
             row["target_records_per_s"] = target
             row["met"] = bool(row["store_records_per_s"] >= target)
@@ -265,6 +280,7 @@ def _echo_row(echo: Callable[[str], None], row: dict[str, Any]) -> None:
     if "store_records_per_s" in row:
         text += (f"  parse+store {row['store_records_per_s']:>8,.0f}/s "
                  f"({row['store_passages_per_s']:,.0f} passages/s)")
-    if "nofts_records_per_s" in row:
-        text += f"  without FTS5 {row['nofts_records_per_s']:,.0f}/s"
+    if "index_fts5_records_per_s" in row:
+        text += (f"  then index: fts5 {row['index_fts5_records_per_s']:,.0f}/s, bm25s "
+                 f"{row['index_bm25s_records_per_s']:,.0f}/s")
     echo(text + "  [per CPU second]")

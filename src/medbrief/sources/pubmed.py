@@ -73,7 +73,11 @@ def _text(el: _Element | None) -> str:
         return ""
     if len(el) == 0:
         text = el.text
-        return " ".join(text.split()) if text else ""
+        if not text:
+            return ""
+        if "  " in text or "\n" in text or "\t" in text or "\r" in text or not text.isprintable():
+            return " ".join(text.split())
+        return text.strip()
     return " ".join("".join(t for t in el.itertext() if isinstance(t, str)).split())
 
 
@@ -191,13 +195,10 @@ def _journal(rec: ResearchRecord, journal: _Element) -> None:
 
 def _mesh(rec: ResearchRecord, mesh_list: _Element) -> None:
     for heading in mesh_list:
-        name = ""
-        major = False
-        for part in heading:  # DescriptorName, then QualifierName*; any may be the major topic
-            if part.tag == "DescriptorName":
-                name = _text(part)
-            if part.get("MajorTopicYN") == "Y":
-                major = True
+        # DescriptorName, then QualifierName*; any may be the major topic
+        descriptor = heading.find("DescriptorName")
+        name = _text(descriptor) if descriptor is not None else ""
+        major = any(part.get("MajorTopicYN") == "Y" for part in heading)
         if name:
             rec.mesh.append(name)
             if major:

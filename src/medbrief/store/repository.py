@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from medbrief.models import Document, Passage, Tier
+from medbrief.models import HASH_PREFIX, Document, Passage, Tier
 
 
 class UpsertOutcome(StrEnum):
@@ -173,7 +173,8 @@ class Store:
             self._bump(_doc_token(doc.source_id, content_hash))
             return UpsertOutcome.INGESTED
         doc_id, old_hash, old_rank, old_version, old_retracted = row
-        if old_hash == content_hash:
+        if old_hash == content_hash or (not old_hash.startswith(HASH_PREFIX)
+                                        and old_hash == doc.legacy_content_hash()):
             return UpsertOutcome.UNCHANGED
         if doc.version_rank and old_rank and doc.version_rank < old_rank:
             with self.savepoint():
