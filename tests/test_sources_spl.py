@@ -560,3 +560,20 @@ def test_shared_special_cases(shared_data: Path) -> None:
     viagra = _shared_doc(shared_data, "64f8040f-938d-4236-8e22-c838c9b5f8da")
     assert {"renal", "hepatic"} <= {p.section for p in viagra.passages}
     assert viagra.version_rank == "00000020-20171107"
+
+
+@pytest.mark.parametrize(("title", "section"), [
+    ("4 CONTRAINDICATIONS", "contraindications"),
+    ("Contraindications", "contraindications"),
+    ("1 INDICATIONS AND USAGE", "indications"),
+    ("2.1 Dosage and Administration", "dosage_administration"),
+    ("3 DOSAGE FORMS AND STRENGTHS", "dosage_forms"),
+    ("8.1 Pregnancy", "pregnancy"),
+    ("Unrelated heading", "other"),
+])
+def test_section_from_untitled_heading(title: str, section: str) -> None:
+    """A heading without a LOINC code is filed by its words ("contraindications" contains
+    "indications", which once filed contraindications under indications)."""
+    from medbrief.sources.label_sections import section_from_title
+
+    assert section_from_title(title) == section

@@ -84,6 +84,7 @@ def test_classes_are_implied_by_drugs(understander: Understander) -> None:
     ("what are the inactive ingredients in baclofen", "product"),
     ("how should baclofen be stored", "product"),
     ("how to take baclofen with food", "administration"),
+    ("how you use baclofen", "administration"),
     ("what time of day should I take baclofen", "administration"),
     ("how long does baclofen stay in your system", "mechanism"),
     ("how soon does baclofen start working", "mechanism"),

@@ -39,6 +39,100 @@ INTENT_SECTIONS: dict[str, tuple[str, ...]] = {
     "product": ("how_supplied", "description", "dosage_forms", "patient_counseling"),
     "administration": ("dosage_administration", "patient_counseling", "how_supplied"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class WordingRule:
+    """A question whose wording names the part of the label that answers it: for ``intent``,
+    when ``question`` matches, the ``lead`` sections come first. With a ``cue``, a sentence outside
+    the lead must carry its words (``strict``: inside the lead too, for broad sections such as
+    CLINICAL PHARMACOLOGY)."""
+
+    intent: str
+    question: re.Pattern[str]
+    lead: tuple[str, ...]
+    cue: re.Pattern[str] | None = None
+    strict: bool = False
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+# How long it lasts, stays or takes: pharmacokinetics ("how long does it stay in your system").
+_TIME_COURSE = (r"how (long|soon|fast|quickly)\b|half.?li[fv]e|(stays?|remains?|lasts?|linger\w*)"
+                r" (in|on)\b|(leaves?|out of) (the|your|my|a) (body|system)|eliminat\w*|excret\w*"
+                r"|clear\w* (out|from)|metaboli[sz]\w*|take effect|kick in|start working|peak")
+_PK_CUE = (r"half.?li[fv]e|hours?\b|days?\b|minutes?\b|weeks?\b|peak|onset|duration|eliminat\w*"
+           r"|excret\w*|clearance|steady.state|metaboli[sz]\w*|absor\w*|plasma (level|concentration)"
+           r"|t ?max|c ?max")
+# How long it stays in the body: elimination, not onset.
+_STAYS = (r"how long\b.*\b(stay|remain|linger|in (your|the|my|a) (body|system|blood|urine))"
+          r"|(stays?|remains?|lingers?) in\b|(leaves?|out of) (the|your|my|a) (body|system)"
+          r"|half.?li[fv]e|eliminat\w*|excret\w*|clear\w* (out|from)")
+_ELIMINATION_CUE = (r"half.?li[fv]e|eliminat\w*|excret\w*|clearance|terminal|duration"
+                    r"|wash.?out|recovered in")
+_LACTATION = r"breast|nursing|lactat|milk"
+# What kind of drug it is: its description and pharmacology name the class.
+_CLASS_CUE = (r"\bclass\w*|derivative|analog\w*|agonist|antagonist|inhibitor|blocker|belongs"
+              r"|\bagents?\b|mechanism|receptor")
+# The first rule that matches wins, so narrower rules come first.
+WORDING_RULES: tuple[WordingRule, ...] = (
+    WordingRule("general", _rx(r"^\s*(what|who)\s+(is|are)\s+(an?\s+|the\s+)?[\w\s.-]{1,40}"
+                               r"\?*\s*$"), ("description", "indications")),  # "what is xanax?"
+    # "where does it come from": what the substance is and what it does
+    WordingRule("general", _rx(r"where (does|do|did|is|are) .*\b(come|originat\w*|derived?)\b"
+                               r"|come from|derived from|origin of|natural or synthetic"),
+                ("description", "clinical_pharmacology", "mechanism"),
+                _rx(r"synthe\w*|derived?|derivative|natural\w*|obtained|produced|isolated"
+                    r"|ferment\w*|analog\w*|plant|bacteri\w*|chemical\w*|compound")),
+    WordingRule("dose", _rx(r"come in|strengths?|available in|what mg"),
+                ("dosage_forms", "how_supplied")),  # "what strengths does it come in"
+    WordingRule("product", _rx(r"ingredient|incredien|contain|what is in|what'?s in|gluten|lactose"
+                               r"|dye|made (of|from)"), ("description",),
+                _rx(r"ingredient|contains?|each (tablet|capsule|ml)|lactose|gluten|dye|inactive")),
+    WordingRule("product", _rx(r"look|colou?r|shape|imprint|size"), ("how_supplied", "dosage_forms"),
+                _rx(r"\b(white|yellow|blue|pink|green|orange|red|brown|purple|beige|round|oval"
+                    r"|capsule-shaped|imprint\w*|debossed|engraved|scored|coated|printed)\b")),
+    WordingRule("product", _rx(r"stor|refrigerat|freez|expir|temperature|bottle"), ("how_supplied",),
+                _rx(r"store|storage|temperature|°|refrigerat|freez|protect from|discard|expir"
+                    r"|bottles? of")),
+    WordingRule("mechanism", _rx(_STAYS), ("clinical_pharmacology",), _rx(_ELIMINATION_CUE),
+                strict=True),
+    WordingRule("mechanism", _rx(_TIME_COURSE), ("clinical_pharmacology",), _rx(_PK_CUE),
+                strict=True),
+    WordingRule("mechanism", _rx(r"\bclass\w*|(type|kind|sort) of (drug|medicine|medication)"),
+                ("description", "mechanism", "clinical_pharmacology"), _rx(_CLASS_CUE),
+                strict=True),
+    # "how long does it stay in breast milk": the label on breastfeeding, and the half-life
+    WordingRule("pregnancy_lactation", _rx(rf"^(?!.*pregnan)(?=.*({_LACTATION})).*({_TIME_COURSE})"),
+                ("lactation", "clinical_pharmacology"), _rx(rf"{_LACTATION}|infant|half.?li[fv]e"),
+                strict=True),
+    # breastfeeding (not pregnancy): the lactation section, not the pregnancy one
+    WordingRule("pregnancy_lactation", _rx(rf"^(?!.*pregnan).*({_LACTATION})"), ("lactation",),
+                _rx(rf"{_LACTATION}|infant")),
+)
+# Where a label files what a wanted section holds when it has no such section: old-format labels
+# state the mechanism within CLINICAL PHARMACOLOGY and the strengths under HOW SUPPLIED; PLR labels
+# may keep the populations under USE IN SPECIFIC POPULATIONS without subsections.
+STAND_INS: dict[str, tuple[str, ...]] = {
+    "mechanism": ("clinical_pharmacology",),
+    "dosage_forms": ("how_supplied",),
+    "pregnancy": ("specific_populations",),
+    "lactation": ("specific_populations",),
+    "renal": ("specific_populations",),
+    "hepatic": ("specific_populations",),
+    "pediatric": ("specific_populations",),
+    "geriatric": ("specific_populations",),
+}
+# Words that name a salt or hydrate of a drug rather than another substance ("sertraline
+# hydrochloride" is sertraline's own label; "aripiprazole lauroxil" is a different product).
+_SALT_WORDS = frozenset({
+    "hydrochloride", "dihydrochloride", "hcl", "hydrobromide", "sulfate", "bisulfate", "sodium",
+    "potassium", "calcium", "magnesium", "maleate", "mesylate", "besylate", "tosylate", "tartrate",
+    "bitartrate", "succinate", "fumarate", "citrate", "acetate", "phosphate", "lactate",
+    "gluconate", "malate", "bromide", "chloride", "monohydrate", "dihydrate", "trihydrate",
+    "hemihydrate", "anhydrous", "disodium", "dipotassium"})
 SAFETY_SECTIONS = ("boxed_warning", "warnings_precautions", "drug_interactions", "pregnancy",
                    "lactation", "specific_populations", "renal", "hepatic", "geriatric",
                    "pediatric", "abuse_dependence", "overdosage", "contraindications")
@@ -117,6 +211,50 @@ def class_terms(classes: list[str]) -> list[str]:
     return out
 
 
+def wording_rule(q: Question) -> WordingRule | None:
+    """The rule for the part of the label the question's wording asks for, if any."""
+    return next((r for r in WORDING_RULES if r.intent == q.intent and r.question.search(q.text)),
+                None)
+
+
+def wanted_sections(q: Question) -> tuple[str, ...]:
+    """The label sections for the question, most important first: the intent's, led by any
+    section the wording asks for."""
+    sections = INTENT_SECTIONS.get(q.intent, INTENT_SECTIONS["general"])
+    rule = wording_rule(q)
+    lead = rule.lead if rule else ()
+    return lead + tuple(s for s in sections if s not in lead)
+
+
+def has_section(have: set[str] | frozenset[str], wanted: str) -> bool:
+    """Does a label with sections ``have`` answer from ``wanted`` (or where its format files it)?"""
+    return wanted in have or any(s in have for s in STAND_INS.get(wanted, ()))
+
+
+def in_label(sections: tuple[str, ...], have: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """``sections`` as this label files them: a section it lacks is replaced by its stand-ins."""
+    out: list[str] = []
+    for s in sections:
+        stand_ins = () if s in have else tuple(x for x in STAND_INS.get(s, ()) if x in have)
+        out.extend(x for x in stand_ins or (s,) if x not in out)
+    return tuple(out)
+
+
+def is_plain(name: str, generic: str) -> bool:
+    """Is a label's drug name the generic itself or a salt of it ("sertraline hydrochloride")?"""
+    words, own = name.lower().split(), generic.split()
+    return words[:len(own)] == own and all(w in _SALT_WORDS for w in words[len(own):])
+
+
+def ingredient(name: str, generic: str) -> str:
+    """The substance a label's drug name stands for, as the asked-about generic where it is one
+    ("hydrocodone bitartrate" -> "hydrocodone", "insulin glargine" -> "insulin glargine")."""
+    low = name.lower()
+    if low == generic or low.startswith(f"{generic} "):
+        return generic
+    return low.split()[0] if low.split() else low
+
+
 class Retriever:
     def __init__(self, store: Store, index: SearchIndex, settings: Settings) -> None:
         self.store = store
@@ -125,8 +263,13 @@ class Retriever:
 
     # -- labels -------------------------------------------------------------------------------
     def label_for(self, generic: str, wanted: tuple[str, ...] = ()) -> StoredDocument | None:
-        """The drug's own label (not one that merely mentions it): single-ingredient first; among
-        equals, the one that has the sections the question needs (``wanted``)."""
+        """The drug's own label (not one that merely mentions it), in this order of preference:
+        single-ingredient (else the fewest other ingredients); one that has the section the
+        question needs most (``wanted[0]``, or where that label format files it); a full label
+        (SPL, openFDA) over a thin derived one; prescription; the drug itself rather than an
+        ester or prodrug of it; the most of the other ``wanted`` sections, by importance; five or
+        more sections; the newest. Ties go to the smallest source id, so the choice does not
+        depend on storage order."""
         rows = self.store.conn.execute(
             "SELECT DISTINCT d.id FROM doc_terms t JOIN documents d ON d.id = t.doc_id "
             "WHERE d.tier = 'label' AND t.kind = 'drug' AND (t.term = ? OR t.term LIKE ?)",
@@ -142,19 +285,24 @@ class Retriever:
         ):
             sections.setdefault(int(doc_id), set()).add(section)
 
-        def rank(item: tuple[int, StoredDocument]) -> tuple[float, ...]:
+        def rank(item: tuple[int, StoredDocument]) -> tuple[tuple[float, ...], str]:
             doc_id, stored = item
             d = stored.document
-            bases = {x.split()[0] for x in d.drugs}
+            bases = {ingredient(x, generic) for x in d.drugs}
             single = 1.0 if bases == {generic} else 0.0
             rx = 1.0 if "PRESCRIPTION" in str(d.meta.get("product_type", "")).upper() else 0.0
             have = sections.get(doc_id, set())
-            lead = 1.0 if wanted and wanted[0] in have else 0.0
-            return (single, lead, FORMAT_PREFERENCE.get(d.source_format, 0), rx,
-                    float(sum(w in have for w in wanted)), float(len(have) >= 5),
-                    float(d.published[:4] or 0))
+            answers = [has_section(have, w) for w in wanted]
+            lead = 1.0 if answers and answers[0] else 0.0
+            coverage = sum(0.5 ** i for i, ok in enumerate(answers) if ok)
+            plain = 1.0 if any(is_plain(name, generic) for name in d.drugs) else 0.0
+            newest = float(re.sub(r"\D", "", d.published)[:8].ljust(8, "0"))  # 2020 < 2020-05
+            fmt = float(FORMAT_PREFERENCE.get(d.source_format, 0))
+            key = (single, -float(len(bases)), lead, fmt, rx, plain, coverage,
+                   float(len(have) >= 5), newest)
+            return tuple(-k for k in key), d.source_id
 
-        best_id, best = max(docs.items(), key=rank)
+        best_id, best = min(docs.items(), key=rank)
         best.passages = self.store.passages_of(best_id)
         return best
 
@@ -253,7 +401,7 @@ class Retriever:
 
     @staticmethod
     def wanted_sections(q: Question) -> tuple[str, ...]:
-        return INTENT_SECTIONS.get(q.intent, INTENT_SECTIONS["general"])
+        return wanted_sections(q)
 
     def gather(self, q: Question) -> Evidence:
         ev = Evidence(q)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from medbrief.answer import SafetyItem, Sentence
 from medbrief.compose.citations import CitationRegistry
 from medbrief.compose.spans import Span, sentence_spans
-from medbrief.retrieve import INTENT_SECTIONS, mentions
+from medbrief.retrieve import in_label, mentions, wanted_sections, wording_rule
 from medbrief.store.repository import StoredDocument
 from medbrief.understand.question import Question
 
@@ -45,24 +45,6 @@ INTENT_CUES: dict[str, re.Pattern[str]] = {
                                  r"|reconstitut\w*|apply|applied|inhal\w*|nebuli\w*|once daily"
                                  r"|at bedtime|morning|evening|instructions)\b", re.I),
 }
-# Questions whose wording names the part of the label that answers them, whatever the intent.
-_WORDING_SECTIONS: tuple[tuple[str, re.Pattern[str], tuple[str, ...], re.Pattern[str] | None],
-                         ...] = (
-    ("general", re.compile(r"^\s*(what|who)\s+(is|are)\s+(an?\s+|the\s+)?[\w\s.-]{1,40}\?*\s*$",
-                           re.I), ("description", "indications"), None),  # "what is xanax?"
-    ("dose", re.compile(r"come in|strengths?|available in|what mg", re.I),
-     ("dosage_forms", "how_supplied"), None),  # "what strengths does it come in"
-    ("product", re.compile(r"ingredient|incredien|contain|what is in|what'?s in|gluten|lactose"
-                           r"|dye|made (of|from)", re.I), ("description",),
-     re.compile(r"ingredient|contains?|each (tablet|capsule|ml)|lactose|gluten|dye|inactive", re.I)),
-    ("product", re.compile(r"look|colou?r|shape|imprint|size", re.I),
-     ("how_supplied", "dosage_forms"),
-     re.compile(r"white|yellow|blue|pink|green|orange|red|brown|round|oval|capsule-shaped|imprint"
-                r"|debossed|engraved|scored|coated|printed", re.I)),
-    ("product", re.compile(r"stor|refrigerat|freez|expir|temperature|bottle", re.I),
-     ("how_supplied",), re.compile(r"store|storage|temperature|°|refrigerat|freez|protect from"
-                                   r"|discard|expir|bottles? of", re.I)),
-)
 # Intents whose answer draws on several sections: the best sentence of each comes first.
 _SPREAD = ("product", "administration")
 NEGATION = re.compile(r"\b(?:(?:has|have|is|are) )?(?:not (?:been )?(?:established|shown|indicated"
@@ -171,29 +153,26 @@ DEDICATED: dict[str, tuple[str, ...]] = {
 
 def wording_sections(q: Question) -> tuple[str, ...]:
     """Sections the question's wording asks for ("what is in ..." -> the description), if any."""
-    return _wording(q)[0]
-
-
-def _wording(q: Question) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
-    for intent, rx, lead, cue in _WORDING_SECTIONS:
-        if intent == q.intent and rx.search(q.text):
-            return lead, cue
-    return (), None
+    rule = wording_rule(q)
+    return rule.lead if rule else ()
 
 
 def intent_sections(q: Question) -> tuple[str, ...]:
     """The label sections for the question, most important first: the intent's, led by any
     section the wording asks for."""
-    sections = INTENT_SECTIONS.get(q.intent, INTENT_SECTIONS["general"])
-    lead = wording_sections(q)
-    return lead + tuple(s for s in sections if s not in lead)
+    return wanted_sections(q)
 
 
 def select_label_spans(label: StoredDocument, q: Question, limit: int) -> list[Span]:
     """Sentences of the label that answer the intent: cue words, the condition, section order."""
     intent = q.intent
-    sections = intent_sections(q)
-    cue = _wording(q)[1] or INTENT_CUES.get(intent, INTENT_CUES["general"])
+    rule = wording_rule(q)
+    wording_cue = rule.cue if rule else None
+    # the sections the wording asks for, as this label files them (USE IN SPECIFIC POPULATIONS
+    # for a lactation section it lacks), lead
+    lead = in_label(rule.lead, {p.section for p in label.passages}) if rule else ()
+    sections = lead + tuple(s for s in intent_sections(q) if s not in lead)
+    cue = wording_cue or INTENT_CUES.get(intent, INTENT_CUES["general"])
     population = {"children": "pediatric", "older adults": "geriatric"}
     focus = tuple(population[p] for p in q.populations if p in population)
     if focus:  # "and for children?": the label's own words on that population come first
@@ -216,13 +195,17 @@ def select_label_spans(label: StoredDocument, q: Question, limit: int) -> list[S
                       "overdose") and span.passage.section in ("indications",
                                                                 "contraindications", "overdosage"):
             score += 2.0 - 0.1 * i  # these sections are short: keep them whole, in order
-        dedicated = DEDICATED.get(intent)
+        # wording that names its sections and words ("what colour", "how long does it stay"):
+        # elsewhere in the label (or anywhere, for a strict rule) only a sentence with those words
+        # answers it
+        dedicated = DEDICATED.get(intent) if wording_cue is None else \
+            () if rule and rule.strict else lead
         if dedicated is not None and focus:
             dedicated = dedicated + focus
         if dedicated is None or span.passage.section in dedicated or cue.search(text):
             scored.append((score, i, span))
     ranked = sorted(scored, key=lambda t: (-t[0], t[1]))
-    spread = sections if intent in _SPREAD else wording_sections(q)
+    spread = sections if intent in _SPREAD else lead
     if spread:  # the best sentence of each of these sections first, then the best of the rest
         leaders: dict[str, tuple[float, int, Span]] = {}
         for item in ranked:
@@ -238,7 +221,12 @@ def select_label_spans(label: StoredDocument, q: Question, limit: int) -> list[S
             best.append(item)
         if len(best) == limit:
             break
-    return [s for _, _, s in sorted(best, key=lambda t: t[1])]
+    ordered = sorted(best, key=lambda t: t[1])
+    if lead and best and best[0][2].passage.section in lead:
+        # the sentence that best answers the wording leads (it becomes the bottom line)
+        ordered.remove(best[0])
+        ordered.insert(0, best[0])
+    return [s for _, _, s in ordered]
 
 
 MAXIMUM = re.compile(r"maximum|not exceed|max(imum)? daily|up to", re.I)

@@ -140,10 +140,10 @@ LOINC_SECTIONS.pop("34067-9 ")
 _TITLE_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("boxed warning", "boxed_warning"),
     ("overdos", "overdosage"),
+    ("contraindication", "contraindications"),  # before "indications", which it contains
     ("indications", "indications"),
     ("dosage forms", "dosage_forms"),
     ("dosage", "dosage_administration"),
-    ("contraindication", "contraindications"),
     ("warnings", "warnings_precautions"),
     ("precautions", "warnings_precautions"),
     ("adverse", "adverse_reactions"),

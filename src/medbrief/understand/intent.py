@@ -31,9 +31,9 @@ _RULES: tuple[tuple[str, str], ...] = (
                 r"|stor(e|ed|age|ing)|refrigerat\w*|freez\w*|expir\w*|shelf life|bottle"
                 r"|dispos(e|al)|off the market|recall\w*|how (is it |are they |is .* )?supplied"
                 r"|how ?much (?!is\b)[\w-]+(?: [\w-]+)? (?:is )?in)\b"),
-    ("administration", r"\b(how (do|should|can|would|to|does one|is) (i |you |one |we )?"
-                       r"(take|use|apply|give|inject|administer|insert|inhale|prep|prepare|mix"
-                       r"|dilute|reconstitute|swallow|crush|cut|split|chew)\b|how is .* (taken"
+    ("administration", r"\b(how ((do|should|can|would|to|does one|is) (i |you |one |we )?"
+                       r"|(i|you|we) )(take|use|apply|give|inject|administer|insert|inhale|prep"
+                       r"|prepare|mix|dilute|reconstitute|swallow|crush|cut|split|chew)\b|how is .* (taken"
                        r"|given|administ\w*|adminit\w*|injected|applied)|with(out)? food"
                        r"|empty stomach|(before|after) (a |the )?(meal|food|breakfast|lunch|dinner"
                        r"|eating|bed)|bed ?time|at night|in the morning|what time|time of day"
