@@ -113,10 +113,9 @@ def render_markdown(report: CheckReport) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-CHECK_CSS = """\
-:root { color-scheme: light dark; }
-body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-main { max-width: 52rem; margin: 0 auto; padding: 1rem; }
+# The report's own rules, scoped to its classes: in the web app's one stylesheet
+# (medbrief.web.templating.stylesheet) and in the standalone file of render_html.
+REPORT_CSS = """\
 .mb-check h2 { margin-top: 1.75rem; }
 .mb-claim { border-left: 4px solid #888; padding: 0.25rem 0 0.25rem 0.75rem; margin: 1rem 0; }
 .mb-contradicted { border-color: #c0392b; }
@@ -125,9 +124,16 @@ main { max-width: 52rem; margin: 0 auto; padding: 1rem; }
 .mb-out_of_scope { border-color: #7f8c8d; }
 .mb-claim blockquote { margin: 0.25rem 0; font-style: italic; }
 .mb-claim p, .mb-claim li { overflow-wrap: anywhere; }
-.mb-meta { font-size: 0.85rem; opacity: 0.8; }
-textarea { width: 100%; min-height: 18rem; font: inherit; }
+.mb-check .mb-meta { font-size: 0.85rem; opacity: 0.8; }
 """
+
+# The standalone document of ``medbrief check --format html`` (a file, not a page the web app
+# serves under its Content-Security-Policy, so its style may be inline).
+CHECK_CSS = """\
+:root { color-scheme: light dark; }
+body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 52rem; margin: 0 auto; padding: 1rem; }
+""" + REPORT_CSS
 
 
 def _e(text: object) -> str:

@@ -8,26 +8,29 @@ Register on the app with::
 
 The checker is made on first use and reused; checks run one at a time under a lock (the store is
 one SQLite connection). Pass the app's own lock to share it with other users of the connection.
-Every string on the page is HTML-escaped; the page has no scripts.
+The page is ``web/templates/check.html`` in the web app's page shell (autoescaped, no scripts, no
+inline styles: its styles are in the app's one stylesheet, ``/static/medbrief.css``).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from html import escape
 from typing import Literal
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from medbrief.checking.article import MAX_ARTICLE_CHARS
 from medbrief.checking.checker import Checker
-from medbrief.checking.render import CHECK_CSS, report_body_html
+from medbrief.checking.render import report_body_html
 from medbrief.checking.report import CheckReport
 from medbrief.errors import MedbriefError
+from medbrief.web.templating import shared_templates
 
 MAX_FORM_BYTES = MAX_ARTICLE_CHARS * 4 + 4096
 
@@ -43,27 +46,18 @@ class CheckRequest(BaseModel):
                         description="a name for the article, shown in the report")
 
 
-def _page(body: str, title: str = "Check an article") -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{escape(title)}</title><style>{CHECK_CSS}</style></head>"
-            f"<body><main>{body}</main></body></html>\n")
+FORMATS = (("auto", "Detect"), ("text", "Plain text"), ("markdown", "Markdown"), ("html", "HTML"))
 
 
-def _form(text: str = "", fmt: str = "auto", error: str = "") -> str:
-    options = "".join(
-        f'<option value="{v}"{" selected" if v == fmt else ""}>{label}</option>'
-        for v, label in (("auto", "Detect"), ("text", "Plain text"), ("markdown", "Markdown"),
-                         ("html", "HTML")))
-    err = f'<p class="mb-error" role="alert">{escape(error)}</p>' if error else ""
-    return ("<h1>Check an article</h1><p>Paste an article about a medicine. Each claim about a "
-            "drug is checked against the FDA labels, guidelines and research in the store; "
-            "contradicted claims are listed first.</p>" + err +
-            '<form method="post" action="/check">'
-            '<label for="text">Article</label>'
-            f'<textarea id="text" name="text" required>{escape(text)}</textarea>'
-            f'<p><label for="format">Format</label> <select id="format" name="format">{options}'
-            '</select> <button type="submit">Check claims</button></p></form>')
+def _page(text: str = "", fmt: str = "auto", error: str = "", report: CheckReport | None = None,
+          status_code: int = 200) -> HTMLResponse:
+    """The form (with the report above it, if any) in the web app's page shell, ``check.html``."""
+    body = Markup(report_body_html(report)) if report else None  # the renderer escapes all text
+    html = shared_templates().render(
+        "check.html", title="Claim check report" if report else "Check an article",
+        report=body, text=text, format=fmt, formats=FORMATS, error=error,
+        max_chars=MAX_ARTICLE_CHARS)
+    return HTMLResponse(html, status_code=status_code)
 
 
 def check_router(get_checker: Callable[[], Checker],
@@ -89,29 +83,24 @@ def check_router(get_checker: Callable[[], Checker],
 
     @router.get("/check", response_class=HTMLResponse, include_in_schema=False)
     def check_form() -> HTMLResponse:
-        return HTMLResponse(_page(_form()))
+        return _page()
 
     @router.post("/check", response_class=HTMLResponse, include_in_schema=False)
     async def check_page(request: Request) -> HTMLResponse:
         raw = await request.body()
         if len(raw) > MAX_FORM_BYTES:
-            return HTMLResponse(_page(_form(error="The article is too long to check here.")),
-                                status_code=413)
+            return _page(error="The article is too long to check here.", status_code=413)
         fields = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
         text = (fields.get("text") or [""])[0]
         fmt = (fields.get("format") or ["auto"])[0]
-        if fmt not in ("auto", "text", "markdown", "html"):
+        if fmt not in dict(FORMATS):
             fmt = "auto"
         if not text.strip():
-            return HTMLResponse(_page(_form(fmt=fmt, error="Paste an article to check.")),
-                                status_code=400)
+            return _page(fmt=fmt, error="Paste an article to check.", status_code=400)
         try:
-            from starlette.concurrency import run_in_threadpool
-
             report = await run_in_threadpool(run, text, fmt, "pasted text")
         except MedbriefError as exc:
-            return HTMLResponse(_page(_form(text, fmt, str(exc))), status_code=400)
-        return HTMLResponse(_page(report_body_html(report) + _form(text, fmt),
-                                  title="Claim check report"))
+            return _page(text, fmt, str(exc), status_code=400)
+        return _page(text, fmt, report=report)
 
     return router

@@ -25,7 +25,7 @@ from medbrief.web.policy import Policy
 from medbrief.web.review import ReviewInfo, ReviewLookup, review_info
 from medbrief.web.security import GuardMiddleware
 from medbrief.web.service import AnswerService
-from medbrief.web.templating import Templates
+from medbrief.web.templating import shared_templates
 from medbrief.web.views import WebState
 
 DESCRIPTION = """\
@@ -73,7 +73,7 @@ def create_app(engine: Engine, *, review_lookup: ReviewLookup | None = None,
 
     if review_lookup is None:
         review_lookup = editorial_review_lookup(engine.store.path)
-    templates = Templates()
+    templates = shared_templates()
     state = WebState(service=AnswerService(engine), templates=templates,
                      review_lookup=review_lookup, policy=Policy(policy_path))
     app = FastAPI(title="medbrief", version=__version__, description=DESCRIPTION,

@@ -5,21 +5,30 @@ its name); the only ``|safe`` output in the templates is the editorial policy, w
 :mod:`medbrief.web.policy` renders from Markdown with raw HTML disabled. Undefined variables are
 errors (``StrictUndefined``), so a typo cannot silently print nothing.
 
+Every HTML page the app serves — the web app's own, the editorial pages
+(:mod:`medbrief.editorial.pages`) and the claim check (:mod:`medbrief.checking.web`) — extends the
+one page shell ``templates/base.html``. Routers mounted without the web app (tests, other apps) use
+:func:`shared_templates`, the same instance ``create_app`` uses.
+
 The stylesheet is :data:`medbrief.render.html.ANSWER_CSS` (the answer's own styles, shared with
-``medbrief ask --format html``) followed by ``static/web.css`` (the site around it). It is served as
-one file, ``/static/medbrief.css``, because the Content-Security-Policy forbids inline styles.
+``medbrief ask --format html``), then :data:`medbrief.checking.render.REPORT_CSS` (the claim-check
+report's, shared with ``medbrief check --format html``), then ``static/web.css`` (the site around
+them). It is served as one file, ``/static/medbrief.css``, because the Content-Security-Policy
+forbids inline styles.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from medbrief.checking.render import REPORT_CSS
 from medbrief.render import common
 from medbrief.render.html import ANSWER_CSS
 
@@ -29,11 +38,15 @@ STATIC_DIR = HERE / "static"
 
 
 def stylesheet() -> str:
-    return ANSWER_CSS + "\n" + (STATIC_DIR / "web.css").read_text(encoding="utf-8")
+    web_css = (STATIC_DIR / "web.css").read_text(encoding="utf-8")
+    return "\n".join((ANSWER_CSS, REPORT_CSS, web_css))
 
 
-def human_date(value: str) -> str:
-    """``2025-05-20T10:00:00+00:00`` → ``May 20, 2025`` (the input unchanged if it is no date)."""
+def human_date(value: str | None) -> str:
+    """``2025-05-20T10:00:00+00:00`` → ``May 20, 2025``; ``""`` for ``None`` or ``""``, and the
+    input unchanged if it is no date."""
+    if not value:
+        return ""
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
@@ -66,3 +79,9 @@ class Templates:
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
+
+
+@cache
+def shared_templates() -> Templates:
+    """The one :class:`Templates` of this process (built on first use)."""
+    return Templates()
