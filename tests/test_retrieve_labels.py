@@ -50,7 +50,7 @@ def chosen(store: Store, question: str, generic: str = "zorbafen") -> str:
     settings = Settings()
     retriever = Retriever(store, get_index(store, settings.search_backend), settings)
     q = Understander.from_store(store).understand(question)
-    found = retriever.label_for(generic, retriever.wanted_sections(q))
+    found = retriever.label_for(generic, retrieve.wanted_sections(q))
     assert found is not None
     return found.document.source_id
 

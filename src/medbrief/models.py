@@ -153,8 +153,7 @@ class Document:
         instead of through ``json.dumps(ensure_ascii=False)`` made it five times faster; stores
         written before keep :meth:`legacy_content_hash` values, which the store still accepts.
         """
-        payload = self.to_json_dict()
-        payload["meta"].pop("source_file", None)
+        payload = self._hash_payload()
         texts: list[str] = []
         for p in payload["passages"]:
             text = p.pop("text")
@@ -168,10 +167,15 @@ class Document:
 
     def legacy_content_hash(self) -> str:
         """The hash stores written before ``h2:`` hold (plain hex, no prefix)."""
+        blob = json.dumps(self._hash_payload(), sort_keys=True, ensure_ascii=False,
+                          default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def _hash_payload(self) -> dict[str, Any]:
+        """What both hashes cover: the document, without where it was read from."""
         payload = self.to_json_dict()
         payload["meta"].pop("source_file", None)
-        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()
+        return payload
 
     def to_json_dict(self) -> dict[str, Any]:
         # Built by hand: dataclasses.asdict deep-copies every passage and dominated ingest time.

@@ -399,14 +399,10 @@ class Retriever:
         out.sort(key=lambda t: -t.score)
         return out[: self.settings.retrieval.max_research_records]
 
-    @staticmethod
-    def wanted_sections(q: Question) -> tuple[str, ...]:
-        return wanted_sections(q)
-
     def gather(self, q: Question) -> Evidence:
         ev = Evidence(q)
         for generic in q.generics[:3]:
-            label = self.label_for(generic, self.wanted_sections(q))
+            label = self.label_for(generic, wanted_sections(q))
             if label is not None:
                 ev.labels[generic] = label
         ev.guidelines = self.guidelines(q)

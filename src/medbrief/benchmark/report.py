@@ -78,8 +78,9 @@ def format_tables(results: dict[str, Any]) -> str:
             store = (f"{r['store_records_per_s']:,.0f} ({r['store_records_per_s_wall']:,.0f})"
                      if "store_records_per_s" in r else "-")
             passages = f"{r['store_passages_per_s']:,.0f}" if "store_passages_per_s" in r else "-"
-            index_cell = (f"{r['index_fts5_records_per_s']:,.0f} / {r['index_bm25s_records_per_s']:,.0f}"
-                     if "index_fts5_records_per_s" in r else "")
+            index_cell = (f"{r['index_fts5_records_per_s']:,.0f} / "
+                          f"{r['index_bm25s_records_per_s']:,.0f}"
+                          if "index_fts5_records_per_s" in r else "")
             lines.append(f"{r['format']:<16}{r['dataset']:<10}{r['records']:>9,}{r['passages']:>10,}"
                          f"{r['parse_records_per_s']:>13,.0f}{store:>24}{passages:>12}{index_cell:>26}")
         full = ingest.get("all_shared")

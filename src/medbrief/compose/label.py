@@ -151,18 +151,6 @@ DEDICATED: dict[str, tuple[str, ...]] = {
 }
 
 
-def wording_sections(q: Question) -> tuple[str, ...]:
-    """Sections the question's wording asks for ("what is in ..." -> the description), if any."""
-    rule = wording_rule(q)
-    return rule.lead if rule else ()
-
-
-def intent_sections(q: Question) -> tuple[str, ...]:
-    """The label sections for the question, most important first: the intent's, led by any
-    section the wording asks for."""
-    return wanted_sections(q)
-
-
 def select_label_spans(label: StoredDocument, q: Question, limit: int) -> list[Span]:
     """Sentences of the label that answer the intent: cue words, the condition, section order."""
     intent = q.intent
@@ -171,7 +159,7 @@ def select_label_spans(label: StoredDocument, q: Question, limit: int) -> list[S
     # the sections the wording asks for, as this label files them (USE IN SPECIFIC POPULATIONS
     # for a lactation section it lacks), lead
     lead = in_label(rule.lead, {p.section for p in label.passages}) if rule else ()
-    sections = lead + tuple(s for s in intent_sections(q) if s not in lead)
+    sections = lead + tuple(s for s in wanted_sections(q) if s not in lead)
     cue = wording_cue or INTENT_CUES.get(intent, INTENT_CUES["general"])
     population = {"children": "pediatric", "older adults": "geriatric"}
     focus = tuple(population[p] for p in q.populations if p in population)

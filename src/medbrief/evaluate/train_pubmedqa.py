@@ -90,7 +90,7 @@ def fit(items: Sequence[PubMedQAItem] | Sequence[Prepared], c: float = C) -> Sta
 
     if not items:
         raise ValueError("no records to fit on")
-    prepared: list[Prepared] = [p if isinstance(p, Prepared) else prepare([p])[0] for p in items]
+    prepared = _as_prepared(items)
     views = [TextView(name, source,
                       Tfidf.fit_terms((p.terms[k] for p in prepared), min_df, analyzer_name),
                       weight)
@@ -160,13 +160,11 @@ def cross_validate(items: Sequence[PubMedQAItem] | list[Prepared], folds: int, s
             **_scores([p.label for p in prepared], predicted)}
 
 
-def repeated_cross_validation(prepared: list[Prepared], folds: int, seeds: Sequence[int],
-                              c: float = C) -> dict[str, Any]:
-    """The same k-fold CV with several shuffling seeds: how much the figure moves with the split."""
-    runs = [cross_validate(prepared, folds, s, c) for s in seeds]
+def summarize_runs(runs: Sequence[dict[str, Any]], folds: int, c: float = C) -> dict[str, Any]:
+    """Mean, spread and per-seed figures of ``cross_validate`` runs that differ only in seed."""
     accs = [r["accuracy"] for r in runs]
     f1s = [r["macro_f1"] for r in runs]
-    return {"folds": folds, "seeds": list(seeds), "C": c,
+    return {"folds": folds, "seeds": [r["seed"] for r in runs], "C": c,
             "accuracy_mean": statistics.fmean(accs), "accuracy_sd": statistics.pstdev(accs),
             "accuracy_min": min(accs), "accuracy_max": max(accs),
             "macro_f1_mean": statistics.fmean(f1s), "macro_f1_sd": statistics.pstdev(f1s),
@@ -199,7 +197,7 @@ def nested_cross_validation(prepared: list[Prepared], folds: int, seed: int,
             "C_chosen": chosen, **_scores(labels, predicted)}
 
 
-def _as_prepared(items: Sequence[PubMedQAItem] | list[Prepared]) -> list[Prepared]:
+def _as_prepared(items: Sequence[PubMedQAItem] | Sequence[Prepared]) -> list[Prepared]:
     return [p if isinstance(p, Prepared) else prepare([p])[0] for p in items]
 
 
@@ -210,7 +208,9 @@ def train(path: Path, folds: int = 10, seed: int = 0, repeats: int = 5,
         raise SystemExit(f"{path}: {len(items)} records are too few for {folds}-fold "
                          "cross-validation")
     prepared = prepare(items)
-    cv = cross_validate(prepared, folds, seed)
+    # the headline CV is the first of the repeated ones: computed once
+    runs = [cross_validate(prepared, folds, s) for s in range(seed, seed + max(repeats, 1))]
+    cv = runs[0]
     model = fit(prepared)
     resub = _scores([it.label for it in items], [predict(model, it) for it in items])
     import sklearn
@@ -236,8 +236,7 @@ def train(path: Path, folds: int = 10, seed: int = 0, repeats: int = 5,
                    + ("" if nested else " --no-nested"),
     }
     if repeats > 1:
-        model.meta["repeated_cross_validation"] = repeated_cross_validation(
-            prepared, folds, range(seed, seed + repeats))
+        model.meta["repeated_cross_validation"] = summarize_runs(runs, folds)
     if nested:
         model.meta["nested_cross_validation"] = nested_cross_validation(prepared, folds, seed)
     return model
